@@ -1,0 +1,61 @@
+"""The audit trail: every insert, update and delete, with the user who made it."""
+
+from __future__ import annotations
+
+import datetime as dt
+import getpass
+from collections.abc import Iterable, Mapping
+
+from desktop.models.schema import AuditEntry
+
+_user: str | None = None
+
+
+def current_user() -> str:
+    """The session's user: set explicitly (team mode) or else the operating-system login."""
+    if _user:
+        return _user
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return "unknown"
+
+
+def set_current_user(name: str | None) -> None:
+    global _user
+    _user = name
+
+
+def _text(value: object) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return str(value)
+
+
+def record(table: str, record_id: int, action: str, changes: Mapping[str, tuple[object, object]]) -> None:
+    """Write one entry per changed field; call inside the save's transaction."""
+    user = current_user()
+    now = dt.datetime.now().replace(microsecond=0)
+    rows: Iterable[dict[str, object]] = [
+        {
+            "table": table,
+            "record_id": record_id,
+            "action": action,
+            "field": field,
+            "old_value": _text(old),
+            "new_value": _text(new),
+            "user": user,
+            "at": now,
+        }
+        for field, (old, new) in changes.items()
+    ] or [
+        {"table": table, "record_id": record_id, "action": action, "field": "",
+         "old_value": None, "new_value": None, "user": user, "at": now}
+    ]
+    AuditEntry.insert_many(list(rows)).execute()
+
+
+def changes_between(old: Mapping[str, object], new: Mapping[str, object]) -> dict[str, tuple[object, object]]:
+    return {field: (old.get(field), value) for field, value in new.items() if old.get(field) != value}

@@ -1,0 +1,98 @@
+"""Open the study database from a file path or URL, with clear errors instead of tracebacks."""
+
+from __future__ import annotations
+
+import logging
+import os
+import sqlite3
+from pathlib import Path
+
+import peewee as pw
+from playhouse.db_url import connect
+
+from desktop.models.errors import DatabaseOpenError
+from desktop.models.migrations import ensure_schema
+from desktop.models.schema import database
+
+log = logging.getLogger(__name__)
+
+SQLITE_PRAGMAS = {
+    "journal_mode": "wal",
+    "foreign_keys": 1,
+    "synchronous": "normal",
+    "cache_size": -32_000,
+}
+
+
+def is_url(target: str | Path) -> bool:
+    return "://" in str(target)
+
+
+def open_database(
+    target: str | Path, *, create: bool = True, busy_timeout: float = 5.0
+) -> pw.Database:
+    """Open (and if asked, create) the database, bring its schema up to date and bind the models.
+
+    Any reason the file cannot be used becomes a DatabaseOpenError with a sentence for the user.
+    """
+    if is_url(target):
+        db = connect(str(target))
+        location = str(target).split("@")[-1]
+    else:
+        path = Path(target).expanduser()
+        location = str(path)
+        _check_file(path, create)
+        db = pw.SqliteDatabase(
+            str(path), pragmas=SQLITE_PRAGMAS, timeout=busy_timeout, check_same_thread=False
+        )
+    database.initialize(db)
+    try:
+        db.connect(reuse_if_open=True)
+        ensure_schema(db)
+    except DatabaseOpenError:
+        close_database()
+        raise
+    except (pw.DatabaseError, sqlite3.DatabaseError) as error:
+        close_database()
+        raise translate_database_error(error, location) from None
+    if not is_url(target):
+        os.chmod(target, 0o600)
+    log.info("opened database %s", location)
+    return db
+
+
+def _check_file(path: Path, create: bool) -> None:
+    if path.is_dir():
+        raise DatabaseOpenError("error.db_is_folder", path=path)
+    if not path.exists():
+        if not create:
+            raise DatabaseOpenError("error.db_missing", path=path)
+        if not path.parent.exists():
+            raise DatabaseOpenError("error.db_folder_missing", path=path.parent)
+        if not os.access(path.parent, os.W_OK):
+            raise DatabaseOpenError("error.db_read_only", path=path)
+        return
+    if not os.access(path, os.R_OK | os.W_OK) or not os.access(path.parent, os.W_OK):
+        raise DatabaseOpenError("error.db_read_only", path=path)
+
+
+def translate_database_error(error: Exception, location: str) -> DatabaseOpenError:
+    """Turn a driver error into a sentence the user can act on."""
+    text = str(error).lower()
+    if "locked" in text or "busy" in text:
+        return DatabaseOpenError("error.db_locked", path=location)
+    if "not a database" in text or "malformed" in text or "file is encrypted" in text:
+        return DatabaseOpenError("error.db_not_database", path=location)
+    if "readonly" in text or "read-only" in text:
+        return DatabaseOpenError("error.db_read_only", path=location)
+    if "disk" in text and "full" in text:
+        return DatabaseOpenError("error.disk_full", path=location)
+    if "password" in text or "could not connect" in text or "connection" in text:
+        return DatabaseOpenError("error.db_connection", path=location, reason=str(error).strip())
+    return DatabaseOpenError("error.db_other", path=location, reason=str(error).strip())
+
+
+def close_database() -> None:
+    db = database.obj
+    if db is not None and not db.is_closed():
+        db.close()

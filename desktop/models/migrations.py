@@ -1,0 +1,86 @@
+"""Numbered schema migrations, so a newer Brugmeter opens a file an older one wrote."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import sqlite3
+from collections.abc import Callable
+from pathlib import Path
+
+import peewee as pw
+from playhouse.migrate import SchemaMigrator, migrate
+
+from desktop.models.errors import DatabaseOpenError
+from desktop.models.schema import MODELS, Participant, Response, SchemaVersion
+
+log = logging.getLogger(__name__)
+
+CURRENT_VERSION = 2
+
+
+def _to_2(migrator: SchemaMigrator) -> None:
+    """Version columns for conflict detection and the double-entry state of a response."""
+    migrate(
+        migrator.add_column("participant", "version", Participant.version),
+        migrator.add_column("response", "version", Response.version),
+        migrator.add_column("response", "verification", Response.verification),
+    )
+
+
+MIGRATIONS: dict[int, Callable[[SchemaMigrator], None]] = {2: _to_2}
+
+
+def stored_version(db: pw.Database) -> int | None:
+    """The schema version written in the file; None for an empty database."""
+    if not db.table_exists(SchemaVersion._meta.table_name):
+        if db.get_tables():
+            raise DatabaseOpenError("error.db_foreign")
+        return None
+    row = SchemaVersion.select().first()
+    return row.version if row else None
+
+
+def backup_sqlite(db: pw.SqliteDatabase, label: str) -> Path:
+    """Copy the open SQLite file with the online backup API into backups/ beside it."""
+    source = Path(db.database)
+    folder = source.parent / "backups"
+    folder.mkdir(exist_ok=True)
+    stamp = dt.datetime.now().strftime("%Y%m%dT%H%M%S")
+    target = folder / f"{source.stem}-{label}-{stamp}.sqlite"
+    with sqlite3.connect(target) as copy:
+        db.connection().backup(copy)
+    copy.close()
+    target.chmod(0o600)
+    log.info("backup written to %s", target)
+    return target
+
+
+def ensure_schema(db: pw.Database) -> Path | None:
+    """Create a new schema, or migrate an older one after a backup; refuse a newer one.
+
+    Returns the backup path when a migration ran.
+    """
+    version = stored_version(db)
+    if version is None:
+        with db.atomic():
+            db.create_tables(MODELS)
+            SchemaVersion.delete().execute()
+            SchemaVersion.create(version=CURRENT_VERSION)
+        return None
+    if version > CURRENT_VERSION:
+        raise DatabaseOpenError("error.db_too_new", found=version, supported=CURRENT_VERSION)
+    if version == CURRENT_VERSION:
+        return None
+    backup = backup_sqlite(db, f"before-v{CURRENT_VERSION}") if _is_sqlite(db) else None
+    migrator = SchemaMigrator.from_database(db)
+    for target in range(version + 1, CURRENT_VERSION + 1):
+        with db.atomic():
+            log.info("migrating schema to version %d", target)
+            MIGRATIONS[target](migrator)
+            SchemaVersion.update(version=target).execute()
+    return backup
+
+
+def _is_sqlite(db: pw.Database) -> bool:
+    return isinstance(db, pw.SqliteDatabase)

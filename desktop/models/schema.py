@@ -1,0 +1,152 @@
+"""The peewee models: one table per thing a research team records (DESIGN §3)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import peewee as pw
+
+database = pw.DatabaseProxy()
+
+RECRUITMENT_STATUSES = ("approached", "consented", "declined", "withdrawn")
+PARTICIPATING_STATUSES = ("consented", "withdrawn")
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now().replace(microsecond=0)
+
+
+class BaseModel(pw.Model):
+    class Meta:
+        database = database
+        legacy_table_names = False
+
+
+class SchemaVersion(BaseModel):
+    """One row: the schema version this file was last written with."""
+
+    version = pw.IntegerField()
+
+
+class Study(BaseModel):
+    name = pw.CharField(max_length=200)
+    organisation = pw.CharField(max_length=200, default="")
+    municipality = pw.CharField(max_length=200, default="")
+    language = pw.CharField(max_length=2, default="nl")
+    period_start = pw.DateField(null=True)
+    period_end = pw.DateField(null=True)
+    created_at = pw.DateTimeField(default=_now)
+
+
+class Site(BaseModel):
+    """A municipality or organisation taking part in a study."""
+
+    study = pw.ForeignKeyField(Study, backref="sites", on_delete="CASCADE")
+    name = pw.CharField(max_length=200)
+
+    class Meta:
+        indexes = ((("study", "name"), True),)
+
+
+class Moment(BaseModel):
+    """A measurement occasion; `position` orders them, 0 being the intake."""
+
+    study = pw.ForeignKeyField(Study, backref="moments", on_delete="CASCADE")
+    key = pw.CharField(max_length=40)
+    name = pw.CharField(max_length=100)
+    position = pw.IntegerField()
+    months = pw.IntegerField(default=0)
+
+    class Meta:
+        indexes = ((("study", "position"), True), (("study", "key"), True))
+
+
+class Instrument(BaseModel):
+    """A copy of the definition a study uses, so a study keeps its variant if files change."""
+
+    key = pw.CharField(max_length=60, unique=True)
+    kind = pw.CharField(max_length=30)
+    version = pw.IntegerField()
+    definition = pw.TextField()
+
+
+class StudyInstrument(BaseModel):
+    study = pw.ForeignKeyField(Study, backref="instrument_links", on_delete="CASCADE")
+    instrument = pw.ForeignKeyField(Instrument, on_delete="RESTRICT")
+
+    class Meta:
+        indexes = ((("study", "instrument"), True),)
+
+
+class Participant(BaseModel):
+    """A pseudonymous participant: a code, never a name."""
+
+    study = pw.ForeignKeyField(Study, backref="participants", on_delete="CASCADE")
+    code = pw.CharField(max_length=40)
+    site = pw.ForeignKeyField(Site, null=True, on_delete="SET NULL")
+    status = pw.CharField(max_length=20, default="consented")
+    inclusion_date = pw.DateField(null=True)
+    study_group = pw.CharField(max_length=60, default="")
+    remarks = pw.TextField(default="")
+    version = pw.IntegerField(default=1)
+
+    class Meta:
+        indexes = ((("study", "code"), True),)
+
+
+class Response(BaseModel):
+    """One filled-in instrument: participant × moment × instrument, with its date."""
+
+    participant = pw.ForeignKeyField(Participant, backref="responses", on_delete="CASCADE")
+    moment = pw.ForeignKeyField(Moment, on_delete="RESTRICT")
+    instrument = pw.ForeignKeyField(Instrument, on_delete="RESTRICT")
+    assessed_on = pw.DateField()
+    entered_by = pw.CharField(max_length=100)
+    entered_at = pw.DateTimeField(default=_now)
+    verification = pw.CharField(max_length=20, default="single")
+    version = pw.IntegerField(default=1)
+
+    class Meta:
+        indexes = ((("participant", "moment", "instrument"), True),)
+
+
+class ResponseValue(BaseModel):
+    """One item's answer; a missing answer keeps its reason instead of a value."""
+
+    response = pw.ForeignKeyField(Response, backref="values", on_delete="CASCADE")
+    item = pw.CharField(max_length=60)
+    value = pw.IntegerField(null=True)
+    missing_reason = pw.CharField(max_length=40, null=True)
+
+    class Meta:
+        indexes = ((("response", "item"), True),)
+
+
+class AuditEntry(BaseModel):
+    """Append-only: who changed which field of which record, from what to what, and when."""
+
+    table = pw.CharField(max_length=60)
+    record_id = pw.IntegerField()
+    action = pw.CharField(max_length=10)
+    field = pw.CharField(max_length=60, default="")
+    old_value = pw.TextField(null=True)
+    new_value = pw.TextField(null=True)
+    user = pw.CharField(max_length=100)
+    at = pw.DateTimeField(default=_now)
+
+    class Meta:
+        indexes = ((("table", "record_id"), False),)
+
+
+MODELS: tuple[type[BaseModel], ...] = (
+    SchemaVersion,
+    Study,
+    Site,
+    Moment,
+    Instrument,
+    StudyInstrument,
+    Participant,
+    Response,
+    ResponseValue,
+    AuditEntry,
+)

@@ -1,0 +1,187 @@
+"""Participants: pseudonymous codes, recruitment status and study group."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import asdict, dataclass
+
+import peewee as pw
+
+from desktop.models import audit
+from desktop.models.errors import NotFoundError, ValidationError
+from desktop.models.schema import (
+    RECRUITMENT_STATUSES,
+    Participant,
+    Response,
+    Site,
+    database,
+)
+from desktop.models.services.validation import clean_text, parse_date, require_past
+
+_CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,39}$")
+
+
+@dataclass(frozen=True)
+class ParticipantRecord:
+    id: int
+    study_id: int
+    code: str
+    site_id: int | None
+    status: str
+    inclusion_date: dt.date | None
+    study_group: str
+    remarks: str
+    version: int
+
+
+@dataclass(frozen=True)
+class ParticipantRow:
+    """One line of the participant list."""
+
+    id: int
+    code: str
+    site: str
+    status: str
+    study_group: str
+    inclusion_date: dt.date | None
+    moments_measured: int
+
+
+@dataclass
+class ParticipantInput:
+    code: object
+    site_id: int | None = None
+    status: str = "consented"
+    inclusion_date: object = None
+    study_group: object = ""
+    remarks: object = ""
+
+
+def looks_like_bsn(text: str) -> bool:
+    """A Dutch citizen service number: 9 digits passing the eleven test."""
+    if not re.fullmatch(r"\d{9}", text):
+        return False
+    digits = [int(c) for c in text]
+    total = sum(d * w for d, w in zip(digits[:8], range(9, 1, -1), strict=True)) - digits[8]
+    return total % 11 == 0
+
+
+def check_code(raw: object) -> str:
+    code = clean_text(raw, "code", 40, required=True)
+    if not _CODE.match(code):
+        raise ValidationError("code", "error.code_format", value=code)
+    if looks_like_bsn(code):
+        raise ValidationError("code", "error.code_bsn")
+    return code
+
+
+def _checked(study_id: int, data: ParticipantInput) -> dict[str, object]:
+    if data.status not in RECRUITMENT_STATUSES:
+        raise ValidationError("status", "error.status", value=data.status)
+    if data.site_id is not None and not Site.select().where(
+        (Site.id == data.site_id) & (Site.study == study_id)
+    ).exists():
+        raise ValidationError("site", "error.site_unknown")
+    inclusion = parse_date(data.inclusion_date, "inclusion_date")
+    if inclusion:
+        require_past(inclusion, "inclusion_date")
+    return {
+        "code": check_code(data.code),
+        "site": data.site_id,
+        "status": data.status,
+        "inclusion_date": inclusion,
+        "study_group": clean_text(data.study_group, "study_group", 60),
+        "remarks": clean_text(data.remarks, "remarks", 2000),
+    }
+
+
+def _duplicate(study_id: int, code: str, exclude: int | None = None) -> bool:
+    query = Participant.select().where(
+        (Participant.study == study_id) & (pw.fn.LOWER(Participant.code) == code.lower())
+    )
+    if exclude is not None:
+        query = query.where(Participant.id != exclude)
+    return query.exists()
+
+
+def add_participant(study_id: int, data: ParticipantInput) -> int:
+    fields = _checked(study_id, data)
+    with database.atomic():
+        if _duplicate(study_id, str(fields["code"])):
+            raise ValidationError("code", "error.code_duplicate", code=fields["code"])
+        participant = Participant.create(study=study_id, **fields)
+        audit.record("participant", participant.id, "insert",
+                     {k: (None, v) for k, v in fields.items() if v not in (None, "")})
+    return participant.id
+
+
+def update_participant(participant_id: int, data: ParticipantInput,
+                       expected_version: int | None = None) -> None:
+    """Save changes; with expected_version, refuse if someone else saved in between."""
+    with database.atomic():
+        current = _participant(participant_id)
+        fields = _checked(current.study_id, data)
+        if _duplicate(current.study_id, str(fields["code"]), exclude=participant_id):
+            raise ValidationError("code", "error.code_duplicate", code=fields["code"])
+        if expected_version is not None and current.version != expected_version:
+            raise ValidationError("code", "error.record_changed")
+        old = {k: getattr(current, k) for k in fields if k != "site"}
+        old["site"] = current.site_id
+        changes = audit.changes_between(old, fields)
+        if not changes:
+            return
+        Participant.update(version=Participant.version + 1, **fields).where(
+            Participant.id == participant_id
+        ).execute()
+        audit.record("participant", participant_id, "update", changes)
+
+
+def _participant(participant_id: int) -> Participant:
+    participant = Participant.get_or_none(Participant.id == participant_id)
+    if participant is None:
+        raise NotFoundError("error.participant_missing", id=participant_id)
+    return participant
+
+
+def get_participant(participant_id: int) -> ParticipantRecord:
+    p = _participant(participant_id)
+    return ParticipantRecord(p.id, p.study_id, p.code, p.site_id, p.status, p.inclusion_date,
+                             p.study_group, p.remarks, p.version)
+
+
+def participant_input(record: ParticipantRecord) -> ParticipantInput:
+    """The editable fields of a stored participant, ready to change and save back."""
+    values = asdict(record)
+    return ParticipantInput(values["code"], values["site_id"], values["status"],
+                            values["inclusion_date"], values["study_group"], values["remarks"])
+
+
+def participant_rows(study_id: int) -> list[ParticipantRow]:
+    """Every participant of the study with the number of moments measured, in one query."""
+    measured = (
+        Response.select(Response.participant, pw.fn.COUNT(pw.fn.DISTINCT(Response.moment))
+                        .alias("n"))
+        .group_by(Response.participant)
+        .alias("measured")
+    )
+    query = (
+        Participant.select(Participant.id, Participant.code, Site.name, Participant.status,
+                           Participant.study_group, Participant.inclusion_date, measured.c.n)
+        .join(Site, pw.JOIN.LEFT_OUTER, on=(Participant.site == Site.id))
+        .switch(Participant)
+        .join(measured, pw.JOIN.LEFT_OUTER, on=(Participant.id == measured.c.participant_id))
+        .where(Participant.study == study_id)
+        .order_by(Participant.code)
+        .tuples()
+    )
+    return [
+        ParticipantRow(pid, code, site or "", status, group, _as_date(inclusion), n or 0)
+        for pid, code, site, status, group, inclusion, n in query
+    ]
+
+
+def _as_date(value: object) -> dt.date | None:
+    if value is None or isinstance(value, dt.date):
+        return value  # type: ignore[return-value]
+    return dt.date.fromisoformat(str(value)[:10])

@@ -1,0 +1,96 @@
+"""How far data entry is, and the stored scores in the plain shape the findings need."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+
+import peewee as pw
+
+from desktop.models.instruments import InstrumentDefinition
+from desktop.models.schema import (
+    PARTICIPATING_STATUSES,
+    Moment,
+    Participant,
+    Response,
+    ResponseValue,
+    Site,
+)
+from desktop.models.services.studies import study_instrument
+
+
+@dataclass(frozen=True)
+class MomentProgress:
+    moment_id: int
+    name: str
+    participating: int
+    measured: int
+
+    @property
+    def missing(self) -> int:
+        return self.participating - self.measured
+
+
+@dataclass(frozen=True)
+class EntryProgress:
+    statuses: dict[str, int]
+    moments: tuple[MomentProgress, ...]
+    by_site: dict[str, dict[str, int]]  # site name → moment name → measured
+
+
+def entry_progress(study_id: int) -> EntryProgress:
+    """Participants per status, and per moment (and site) how many have a Bridge assessment."""
+    instrument_id, _ = study_instrument(study_id, "bridge")
+    statuses = Counter(
+        status for (status,) in Participant.select(Participant.status)
+        .where(Participant.study == study_id).tuples()
+    )
+    participating = sum(statuses[s] for s in PARTICIPATING_STATUSES)
+    measured = Counter()
+    by_site: dict[str, Counter[str]] = {}
+    query = (
+        Response.select(Moment.name, Site.name)
+        .join(Moment).switch(Response).join(Participant)
+        .join(Site, on=(Participant.site == Site.id), join_type=pw.JOIN.LEFT_OUTER)
+        .where((Participant.study == study_id) & (Response.instrument == instrument_id))
+        .tuples()
+    )
+    for moment_name, site_name in query:
+        measured[moment_name] += 1
+        by_site.setdefault(site_name or "", Counter())[moment_name] += 1
+    moments = tuple(
+        MomentProgress(m.id, m.name, participating, measured[m.name])
+        for m in Moment.select().where(Moment.study == study_id).order_by(Moment.position)
+    )
+    return EntryProgress(dict(statuses), moments, {k: dict(v) for k, v in by_site.items()})
+
+
+@dataclass(frozen=True)
+class ScoreTable:
+    """Everything the Bridge findings read, fetched in a few plain queries."""
+
+    definition: InstrumentDefinition
+    moments: tuple[tuple[int, str, str, int], ...]  # (id, key, name, position)
+    participants: dict[int, str]  # id → recruitment status
+    values: list[tuple[int, int, str, int | None, str | None]]  # participant, moment, item, value, reason
+
+
+def bridge_scores(study_id: int) -> ScoreTable:
+    instrument_id, definition = study_instrument(study_id, "bridge")
+    moments = tuple(
+        Moment.select(Moment.id, Moment.key, Moment.name, Moment.position)
+        .where(Moment.study == study_id).order_by(Moment.position).tuples()
+    )
+    participants = dict(
+        Participant.select(Participant.id, Participant.status)
+        .where(Participant.study == study_id).tuples()
+    )
+    values = list(
+        ResponseValue.select(Response.participant, Response.moment, ResponseValue.item,
+                             ResponseValue.value, ResponseValue.missing_reason)
+        .join(Response).join(Participant)
+        .where((Participant.study == study_id) & (Response.instrument == instrument_id))
+        .tuples()
+        .iterator()
+    )
+    return ScoreTable(definition, moments, participants, values)

@@ -1,0 +1,63 @@
+"""Turn typed-in values into checked values, once, for the GUI, the importer and the CLI alike."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from desktop.models.errors import ValidationError
+
+_DUTCH_DATE = re.compile(r"^(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})$")
+
+
+def parse_date(raw: object, field: str) -> dt.date | None:
+    """Accept a date, an ISO date (2018-03-01) or a Dutch one (1-3-2018); empty means none."""
+    if raw is None or (isinstance(raw, str) and not raw.strip()):
+        return None
+    if isinstance(raw, dt.datetime):
+        return raw.date()
+    if isinstance(raw, dt.date):
+        return raw
+    text = str(raw).strip()
+    try:
+        match = _DUTCH_DATE.match(text)
+        if match:
+            day, month, year = (int(part) for part in match.groups())
+            return dt.date(year, month, day)
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise ValidationError(field, "error.date_invalid", value=text) from None
+
+
+def require_past(value: dt.date, field: str, today: dt.date | None = None) -> dt.date:
+    today = today or dt.date.today()
+    if value > today:
+        raise ValidationError(field, "error.date_future", value=value.isoformat())
+    return value
+
+
+def parse_level(raw: object, field: str, minimum: int, maximum: int) -> int:
+    """A whole number within the scale; text, fractions and booleans are refused."""
+    if isinstance(raw, bool):
+        raise ValidationError(field, "error.level_not_number", value=raw)
+    if isinstance(raw, int):
+        value = raw
+    elif isinstance(raw, float) and raw.is_integer():
+        value = int(raw)
+    else:
+        text = str(raw).strip()
+        if not re.fullmatch(r"[+-]?\d+", text):
+            raise ValidationError(field, "error.level_not_number", value=text)
+        value = int(text)
+    if not minimum <= value <= maximum:
+        raise ValidationError(field, "error.level_range", value=value, min=minimum, max=maximum)
+    return value
+
+
+def clean_text(raw: object, field: str, max_length: int, required: bool = False) -> str:
+    text = "" if raw is None else str(raw).strip()
+    if required and not text:
+        raise ValidationError(field, "error.required")
+    if len(text) > max_length:
+        raise ValidationError(field, "error.too_long", max=max_length)
+    return text

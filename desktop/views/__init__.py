@@ -1,0 +1,1 @@
+"""Qt widgets: they lay out, call services and show what comes back; never query the database."""
