@@ -1,0 +1,31 @@
+"""The contract between the main window and the pages it shows in its navigation."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QWidget
+
+
+class Page(QWidget):
+    """A page of the main window for one study.
+
+    The window calls refresh() when the page is shown and confirm_leave() before it switches
+    away or closes; a page with unsaved input asks the user there (discard / keep editing).
+    """
+
+    status_message = Signal(str)  # "Saved: AL-001, intake" → the window's status bar
+    data_changed = Signal()  # something was saved; other pages refresh when next shown
+
+    def __init__(self, study_id: int, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.study_id = study_id
+
+    def title(self) -> str:
+        raise NotImplementedError
+
+    def refresh(self) -> None:
+        """Reload what the page shows from the services."""
+
+    def confirm_leave(self) -> bool:
+        """True when the page may be left (nothing unsaved, or the user chose to discard)."""
+        return True
