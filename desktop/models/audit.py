@@ -34,7 +34,10 @@ def _text(value: object) -> str | None:
     return str(value)
 
 
-def record(table: str, record_id: int, action: str, changes: Mapping[str, tuple[object, object]]) -> None:
+Changes = Mapping[str, tuple[object, object]]
+
+
+def record(table: str, record_id: int, action: str, changes: Changes) -> None:
     """Write one entry per changed field; call inside the save's transaction."""
     user = current_user()
     now = dt.datetime.now().replace(microsecond=0)
@@ -57,5 +60,6 @@ def record(table: str, record_id: int, action: str, changes: Mapping[str, tuple[
     AuditEntry.insert_many(list(rows)).execute()
 
 
-def changes_between(old: Mapping[str, object], new: Mapping[str, object]) -> dict[str, tuple[object, object]]:
-    return {field: (old.get(field), value) for field, value in new.items() if old.get(field) != value}
+def changes_between(old: Mapping[str, object], new: Mapping[str, object]) -> dict[str, tuple]:
+    """The fields whose value differs, as (old, new), ready for record()."""
+    return {key: (old.get(key), value) for key, value in new.items() if old.get(key) != value}

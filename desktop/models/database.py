@@ -5,12 +5,14 @@ from __future__ import annotations
 import logging
 import os
 import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import peewee as pw
 from playhouse.db_url import connect
 
-from desktop.models.errors import DatabaseOpenError
+from desktop.models.errors import BrugmeterError, DatabaseOpenError, StorageError
 from desktop.models.migrations import ensure_schema
 from desktop.models.schema import database
 
@@ -76,20 +78,33 @@ def _check_file(path: Path, create: bool) -> None:
         raise DatabaseOpenError("error.db_read_only", path=path)
 
 
-def translate_database_error(error: Exception, location: str) -> DatabaseOpenError:
+def translate_database_error(error: Exception, location: str,
+                             kind: type[BrugmeterError] = DatabaseOpenError) -> BrugmeterError:
     """Turn a driver error into a sentence the user can act on."""
     text = str(error).lower()
     if "locked" in text or "busy" in text:
-        return DatabaseOpenError("error.db_locked", path=location)
+        return kind("error.db_locked", path=location)
     if "not a database" in text or "malformed" in text or "file is encrypted" in text:
-        return DatabaseOpenError("error.db_not_database", path=location)
+        return kind("error.db_not_database", path=location)
     if "readonly" in text or "read-only" in text:
-        return DatabaseOpenError("error.db_read_only", path=location)
+        return kind("error.db_read_only", path=location)
     if "disk" in text and "full" in text:
-        return DatabaseOpenError("error.disk_full", path=location)
+        return kind("error.disk_full", path=location)
     if "password" in text or "could not connect" in text or "connection" in text:
-        return DatabaseOpenError("error.db_connection", path=location, reason=str(error).strip())
-    return DatabaseOpenError("error.db_other", path=location, reason=str(error).strip())
+        return kind("error.db_connection", path=location, reason=str(error).strip())
+    return kind("error.db_other", path=location, reason=str(error).strip())
+
+
+@contextmanager
+def transaction() -> Iterator[None]:
+    """One save, all or nothing; a locked or full database becomes a StorageError to show."""
+    try:
+        with database.atomic():
+            yield
+    except (pw.OperationalError, sqlite3.OperationalError) as error:
+        db = database.obj
+        location = getattr(db, "database", "") if db is not None else ""
+        raise translate_database_error(error, str(location), StorageError) from None
 
 
 def close_database() -> None:

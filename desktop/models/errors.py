@@ -37,5 +37,9 @@ class DatabaseOpenError(BrugmeterError):
     """The database cannot be opened or used: missing, read-only, locked, foreign or too new."""
 
 
+class StorageError(BrugmeterError):
+    """A save could not be written (locked, read-only, disk full); nothing of it was stored."""
+
+
 class InstrumentDefinitionError(BrugmeterError):
     """An instrument definition file is not valid; names the file, the field and the problem."""

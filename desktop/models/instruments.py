@@ -88,7 +88,7 @@ def _texts(value: object, source: str, field: str) -> dict[str, str]:
 
 
 def parse_definition(text: str, source: str = "<definition>") -> InstrumentDefinition:
-    """Check a definition and build it; every problem names the file, the field and what is wrong."""
+    """Check a definition and build it; each problem names the file, the field and what is wrong."""
     try:
         data = json.loads(text)
     except json.JSONDecodeError as error:

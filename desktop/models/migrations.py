@@ -74,11 +74,21 @@ def ensure_schema(db: pw.Database) -> Path | None:
         return None
     backup = backup_sqlite(db, f"before-v{CURRENT_VERSION}") if _is_sqlite(db) else None
     migrator = SchemaMigrator.from_database(db)
-    for target in range(version + 1, CURRENT_VERSION + 1):
-        with db.atomic():
-            log.info("migrating schema to version %d", target)
-            MIGRATIONS[target](migrator)
-            SchemaVersion.update(version=target).execute()
+    # SQLite rebuilds a table to change a column; with foreign keys on, dropping the old copy
+    # would cascade-delete every row that points at it. Off for the migration, checked after.
+    if _is_sqlite(db):
+        db.execute_sql("PRAGMA foreign_keys = OFF")
+    try:
+        for target in range(version + 1, CURRENT_VERSION + 1):
+            with db.atomic():
+                log.info("migrating schema to version %d", target)
+                MIGRATIONS[target](migrator)
+                SchemaVersion.update(version=target).execute()
+                if _is_sqlite(db) and db.execute_sql("PRAGMA foreign_key_check").fetchall():
+                    raise DatabaseOpenError("error.migration_failed", version=target)
+    finally:
+        if _is_sqlite(db):
+            db.execute_sql("PRAGMA foreign_keys = ON")
     return backup
 
 

@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from desktop.models import audit
+from desktop.models.database import transaction
 from desktop.models.errors import NotFoundError, ValidationError
 from desktop.models.instruments import InstrumentDefinition
 from desktop.models.schema import (
@@ -15,7 +16,6 @@ from desktop.models.schema import (
     Participant,
     Response,
     ResponseValue,
-    database,
 )
 from desktop.models.services.studies import study_instrument
 from desktop.models.services.validation import parse_date, parse_level, require_past
@@ -33,7 +33,8 @@ class BridgeAssessment:
     version: int = 1
 
 
-def _answer(definition: InstrumentDefinition, item: str, raw: object) -> tuple[int | None, str | None]:
+def _answer(definition: InstrumentDefinition, item: str,
+            raw: object) -> tuple[int | None, str | None]:
     """A level, a missing reason, or (None, None) for a pillar left empty on purpose."""
     if raw is None or (isinstance(raw, str) and not raw.strip()):
         return None, None
@@ -96,7 +97,7 @@ def save_assessment(participant_id: int, moment_id: int, assessed_on: object,
     if all(value is None and reason is None for value, reason in checked.values()):
         raise ValidationError(definition.item_keys[0], "error.assessment_empty")
     user = audit.current_user()
-    with database.atomic():
+    with transaction():
         _check_date(participant, moment, instrument_id, date)
         response = Response.get_or_none((Response.participant == participant_id)
                                         & (Response.moment == moment_id)
@@ -164,7 +165,7 @@ def delete_assessment(participant_id: int, moment_id: int) -> None:
     existing = get_assessment(participant_id, moment_id)
     if existing is None:
         return
-    with database.atomic():
+    with transaction():
         audit.record("response", existing.response_id, "delete",
                      {item: (_stored(v, existing.missing.get(item)), None)
                       for item, v in existing.levels.items()})

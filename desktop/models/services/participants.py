@@ -9,13 +9,13 @@ from dataclasses import asdict, dataclass
 import peewee as pw
 
 from desktop.models import audit
+from desktop.models.database import transaction
 from desktop.models.errors import NotFoundError, ValidationError
 from desktop.models.schema import (
     RECRUITMENT_STATUSES,
     Participant,
     Response,
     Site,
-    database,
 )
 from desktop.models.services.validation import clean_text, parse_date, require_past
 
@@ -107,7 +107,7 @@ def _duplicate(study_id: int, code: str, exclude: int | None = None) -> bool:
 
 def add_participant(study_id: int, data: ParticipantInput) -> int:
     fields = _checked(study_id, data)
-    with database.atomic():
+    with transaction():
         if _duplicate(study_id, str(fields["code"])):
             raise ValidationError("code", "error.code_duplicate", code=fields["code"])
         participant = Participant.create(study=study_id, **fields)
@@ -119,7 +119,7 @@ def add_participant(study_id: int, data: ParticipantInput) -> int:
 def update_participant(participant_id: int, data: ParticipantInput,
                        expected_version: int | None = None) -> None:
     """Save changes; with expected_version, refuse if someone else saved in between."""
-    with database.atomic():
+    with transaction():
         current = _participant(participant_id)
         fields = _checked(current.study_id, data)
         if _duplicate(current.study_id, str(fields["code"]), exclude=participant_id):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import Counter
 from dataclasses import dataclass
 
@@ -71,20 +72,27 @@ class ScoreTable:
 
     definition: InstrumentDefinition
     moments: tuple[tuple[int, str, str, int], ...]  # (id, key, name, position)
+    moment_months: dict[int, int]  # moment id → months after intake
     participants: dict[int, str]  # id → recruitment status
-    values: list[tuple[int, int, str, int | None, str | None]]  # participant, moment, item, value, reason
+    inclusion: dict[int, dt.date | None]  # id → inclusion date
+    # (participant, moment, item, value, missing reason)
+    values: list[tuple[int, int, str, int | None, str | None]]
 
 
 def bridge_scores(study_id: int) -> ScoreTable:
     instrument_id, definition = study_instrument(study_id, "bridge")
-    moments = tuple(
-        Moment.select(Moment.id, Moment.key, Moment.name, Moment.position)
+    moment_rows = list(
+        Moment.select(Moment.id, Moment.key, Moment.name, Moment.position, Moment.months)
         .where(Moment.study == study_id).order_by(Moment.position).tuples()
     )
-    participants = dict(
-        Participant.select(Participant.id, Participant.status)
-        .where(Participant.study == study_id).tuples()
-    )
+    participants: dict[int, str] = {}
+    inclusion: dict[int, dt.date | None] = {}
+    for pid, status, included in (
+        Participant.select(Participant.id, Participant.status, Participant.inclusion_date)
+        .where(Participant.study == study_id).tuples().iterator()
+    ):
+        participants[pid] = status
+        inclusion[pid] = _as_date(included)
     values = list(
         ResponseValue.select(Response.participant, Response.moment, ResponseValue.item,
                              ResponseValue.value, ResponseValue.missing_reason)
@@ -93,4 +101,11 @@ def bridge_scores(study_id: int) -> ScoreTable:
         .tuples()
         .iterator()
     )
-    return ScoreTable(definition, moments, participants, values)
+    return ScoreTable(definition, tuple(row[:4] for row in moment_rows),
+                      {row[0]: row[4] for row in moment_rows}, participants, inclusion, values)
+
+
+def _as_date(value: object) -> dt.date | None:
+    if value is None or isinstance(value, dt.date):
+        return value  # type: ignore[return-value]
+    return dt.date.fromisoformat(str(value)[:10])

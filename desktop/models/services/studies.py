@@ -8,6 +8,7 @@ from functools import lru_cache
 
 from desktop.i18n import LANGUAGES, tr
 from desktop.models import audit
+from desktop.models.database import transaction
 from desktop.models.errors import NotFoundError, ValidationError
 from desktop.models.instruments import InstrumentDefinition, builtin_definitions, parse_definition
 from desktop.models.schema import (
@@ -18,7 +19,6 @@ from desktop.models.schema import (
     Site,
     Study,
     StudyInstrument,
-    database,
 )
 from desktop.models.services.validation import clean_text, parse_date
 
@@ -123,7 +123,7 @@ def create_study(data: StudyInput) -> int:
     checked = _checked(data)
     fields = {k: checked[k] for k in ("name", "organisation", "municipality", "language",
                                       "period_start", "period_end")}
-    with database.atomic():
+    with transaction():
         study = Study.create(**fields)
         audit.record("study", study.id, "insert", {k: (None, v) for k, v in fields.items()})
         _replace_sites(study, checked["sites"])
@@ -135,7 +135,7 @@ def create_study(data: StudyInput) -> int:
 
 def update_study(study_id: int, data: StudyInput) -> None:
     checked = _checked(data)
-    with database.atomic():
+    with transaction():
         study = _study(study_id)
         fields = {k: checked[k] for k in ("name", "organisation", "municipality", "language",
                                           "period_start", "period_end")}

@@ -1,0 +1,150 @@
+"""The `brugmeter` command: the desktop app, and the same services headless (DESIGN §6)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from desktop import __version__, i18n
+from desktop.i18n import tr
+from desktop.models.errors import BrugmeterError
+
+log = logging.getLogger(__name__)
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="brugmeter",
+        description="Brugmeter: data entry and findings for Mobility Mentoring® evaluations.",
+    )
+    parser.add_argument("--version", action="version", version=f"brugmeter {__version__}")
+    parser.add_argument("--lang", choices=i18n.LANGUAGES, default=None,
+                        help="language of messages and output (default: nl)")
+    parser.add_argument("--db", help="database file or URL (default: your data folder)")
+    commands = parser.add_subparsers(dest="command")
+
+    demo = commands.add_parser("demo", help="write a synthetic demo study")
+    demo.add_argument("--db", dest="db_command", help="new database file (default: demo.sqlite)")
+    demo.add_argument("--participants", type=int, default=120,
+                      help="how many take part (default 120; about 46%% of those approached)")
+    demo.add_argument("--seed", type=int, default=2017, help="random seed (default 2017)")
+
+    findings = commands.add_parser("findings", help="print the study's findings")
+    findings.add_argument("--db", dest="db_command", help="database file or URL")
+    findings.add_argument("--study", help="study name, when the database holds several")
+    findings.add_argument("--json", action="store_true", help="machine-readable JSON")
+    findings.add_argument("--alpha", type=float, default=0.05, help="significance level")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    i18n.set_language(args.lang or i18n.DEFAULT_LANGUAGE)
+    target = getattr(args, "db_command", None) or args.db
+    try:
+        if args.command is None:
+            return _run_gui(target, args.lang)
+        if args.command == "demo":
+            return _demo(target, args.participants, args.seed)
+        if args.command == "findings":
+            return _findings(target, args.study, args.json, args.alpha)
+    except BrugmeterError as error:
+        print(tr("cli.error", message=error.message), file=sys.stderr)
+        return 1
+    except BrokenPipeError:  # output piped into `head` and the like
+        sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - silence the flush at exit
+        return 0
+    return 2
+
+
+def _run_gui(target: str | None, language: str | None) -> int:
+    try:
+        from desktop.app import run_app
+    except ImportError as error:  # Qt's system libraries missing (libEGL, libxkbcommon, …)
+        print(tr("cli.no_gui", reason=error), file=sys.stderr)
+        return 1
+    return run_app(target, language)
+
+
+def _open(target: str | None, create: bool) -> None:
+    from desktop.models.database import open_database
+    from desktop.paths import default_database
+
+    open_database(target or default_database(), create=create)
+
+
+def _demo(target: str | None, participants: int, seed: int) -> int:
+    from desktop.models.demo import write_demo
+    from desktop.models.services.studies import list_studies
+    from desktop.paths import demo_database
+
+    if not 1 <= participants <= 100_000:
+        print(tr("cli.error", message=tr("cli.participants_invalid")), file=sys.stderr)
+        return 2
+    path = target or str(demo_database())
+    _open(path, create=True)
+    if list_studies():
+        print(tr("cli.error", message=tr("cli.db_exists", path=path)), file=sys.stderr)
+        return 1
+    study_id = write_demo(participants, seed, i18n.language())
+    from desktop.models.services.studies import get_study
+
+    print(tr("cli.demo_written", name=get_study(study_id).name, path=Path(path),
+             participants=participants))
+    return 0
+
+
+def _findings(target: str | None, study_name: str | None, as_json: bool, alpha: float) -> int:
+    from desktop.models.services.studies import resolve_study
+    from reports.findings import study_findings
+
+    _open(target, create=False)
+    study = resolve_study(study_name)
+    findings = study_findings(study.id, alpha=alpha)
+    if as_json:
+        json.dump(findings, sys.stdout, ensure_ascii=False, indent=2)
+        sys.stdout.write("\n")
+    else:
+        sys.stdout.write(format_findings(findings))
+    return 0
+
+
+def _fmt(value: float | None, digits: int = 3) -> str:
+    return "–" if value is None else f"{value:.{digits}f}"
+
+
+def format_findings(findings: dict[str, Any]) -> str:
+    """A plain-text summary for the terminal, in the current language."""
+    response = findings["response"]
+    lines = [findings["study"]["name"], ""]
+    lines.append(tr("findings.response", approached=response["approached"],
+                    participated=response["participated"], percent=_fmt(response["percent"], 0)))
+    lines.append("")
+    lines.append(tr("findings.flow_header"))
+    for moment in findings["flow"]:
+        reasons = ", ".join(f"{tr('flow.' + k)} {v}" for k, v in moment["missing_reasons"].items())
+        lines.append(f"  {moment['name']:<30} {moment['measured']:>6} {moment['missing']:>6}"
+                     + (f"  ({reasons})" if reasons else ""))
+    lines.append("")
+    lines.append(tr("findings.bridge_header"))
+    for pillar in findings["bridge"]["pillars"]:
+        mark = " *" if pillar["significant"] else ""
+        lines.append(
+            f"  {pillar['label']:<20} n={pillar['n']:<5} {_fmt(pillar['improved'], 1):>6}% "
+            f"{_fmt(pillar['stable'], 1):>6}% {_fmt(pillar['declined'], 1):>6}%  "
+            f"p={_fmt(pillar['p'])} p_holm={_fmt(pillar['p_holm'])} r={_fmt(pillar['r'], 2)}{mark}"
+        )
+    lines.append("")
+    lines.append(tr("findings.note", alpha=findings["bridge"]["alpha"],
+                    min_pairs=findings["bridge"]["min_pairs"]))
+    return "\n".join(lines) + "\n"
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,144 @@
+"""A realistic synthetic study, reproducible from a seed, for trying the app and for benchmarks.
+
+Shaped like the Alphen pilot: about 46% of those approached take part; three moments with
+drop-out; clear progress on housing, health, social network, debts and income, little on
+family stability, education and savings.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+from collections.abc import Iterator
+
+from desktop.i18n import tr
+from desktop.models import audit
+from desktop.models.schema import Participant, Response, ResponseValue, database
+from desktop.models.services.studies import StudyInput, create_study, get_study, study_instrument
+
+SITES = ("Alphen aan den Rijn", "Leiden", "Gouda", "Zoetermeer")
+GROUPS = ("beloning", "geen beloning")
+TAKE_PART = 0.46
+# Per pillar: chance to move up, chance to move down between intake and a later moment.
+PROGRESS = {
+    "huisvesting": (0.45, 0.08),
+    "gezondheid": (0.50, 0.08),
+    "sociaal_netwerk": (0.50, 0.07),
+    "schulden": (0.55, 0.06),
+    "inkomen": (0.58, 0.07),
+    "gezinsstabiliteit": (0.14, 0.11),
+    "opleiding": (0.05, 0.04),
+    "sparen": (0.08, 0.07),
+}
+INTAKE_WEIGHTS = {1: 0.22, 2: 0.33, 3: 0.27, 4: 0.13, 5: 0.05}
+CHUNK = 2000
+
+
+def _chunks(rows: list[dict[str, object]]) -> Iterator[list[dict[str, object]]]:
+    for start in range(0, len(rows), CHUNK):
+        yield rows[start:start + CHUNK]
+
+
+def write_demo(participants: int = 120, seed: int = 2017, language: str = "nl") -> int:
+    """Write a demo study into the open database; `participants` is how many take part."""
+    rng = random.Random(seed)
+    study_id = create_study(StudyInput(
+        name=tr("demo.study_name", language=language),
+        organisation=tr("demo.organisation", language=language),
+        municipality=SITES[0],
+        language=language,
+        period_start=dt.date(2017, 12, 1),
+        period_end=dt.date(2019, 5, 31),
+        sites=list(SITES),
+    ))
+    study = get_study(study_id)
+    instrument_id, definition = study_instrument(study_id, "bridge")
+    site_ids = [site.id for site in study.sites]
+    site_weights = [0.55, 0.2, 0.15, 0.1][: len(site_ids)]
+    approached = max(participants, round(participants / TAKE_PART))
+    first_day = dt.date(2017, 12, 1)
+    intake_span = (dt.date(2018, 7, 1) - first_day).days
+    user = audit.current_user()
+    now = dt.datetime.now().replace(microsecond=0)
+    with database.atomic():
+        next_id = (Participant.select(Participant.id).order_by(Participant.id.desc())
+                   .scalar() or 0) + 1
+        people: list[dict[str, object]] = []
+        taking_part = set(rng.sample(range(approached), participants))
+        for index in range(approached):
+            included = first_day + dt.timedelta(days=rng.randrange(intake_span))
+            if index in taking_part:
+                status = "withdrawn" if rng.random() < 0.08 else "consented"
+            else:
+                status = "declined" if rng.random() < 0.8 else "approached"
+            people.append({
+                "id": next_id + index,
+                "study": study_id,
+                "code": f"D{index + 1:05d}",
+                "site": rng.choices(site_ids, site_weights)[0],
+                "status": status,
+                "inclusion_date": included if index in taking_part else None,
+                "study_group": rng.choice(GROUPS) if index in taking_part else "",
+                "remarks": "",
+            })
+        for chunk in _chunks(people):
+            Participant.insert_many(chunk).execute()
+        responses, values = _assessments(rng, people, study.moments, definition, instrument_id,
+                                         user, now)
+        for chunk in _chunks(responses):
+            Response.insert_many(chunk).execute()
+        for chunk in _chunks(values):
+            ResponseValue.insert_many(chunk).execute()
+        audit.record("study", study_id, "demo", {"participants": (None, approached)})
+    return study_id
+
+
+def _assessments(rng, people, moments, definition, instrument_id, user, now):
+    """Responses and their pillar values, with drop-out and the pilot's pattern of progress."""
+    next_response = (Response.select(Response.id).order_by(Response.id.desc()).scalar() or 0) + 1
+    reasons = definition.missing_reason_keys
+    responses: list[dict[str, object]] = []
+    values: list[dict[str, object]] = []
+    attendance = {0: 1.0, 1: 0.82, 2: 0.72}
+    last_position = max(1, max(moment.position for moment in moments))
+    for person in people:
+        if person["status"] not in ("consented", "withdrawn"):
+            continue
+        included: dt.date = person["inclusion_date"]  # type: ignore[assignment]
+        intake = {item: rng.choices(list(INTAKE_WEIGHTS), list(INTAKE_WEIGHTS.values()))[0]
+                  for item in definition.item_keys}
+        final = {item: _step(rng, item, level) for item, level in intake.items()}
+        for moment in moments:
+            if moment.position > 0 and person["status"] == "withdrawn":
+                break
+            if rng.random() > attendance.get(moment.position, 0.65):
+                continue
+            # At 6 months most of the change a participant will make has happened already.
+            realised = {item: moment.position == last_position or rng.random() < 0.75
+                        for item in intake} if moment.position else dict.fromkeys(intake, False)
+            levels = {item: final[item] if realised[item] else intake[item] for item in intake}
+            offset = moment.months * 30 + rng.randrange(3, 25)
+            responses.append({
+                "id": next_response, "participant": person["id"], "moment": moment.id,
+                "instrument": instrument_id, "assessed_on": included + dt.timedelta(days=offset),
+                "entered_by": user, "entered_at": now,
+            })
+            for item, level in levels.items():
+                missing = rng.random() < 0.04
+                values.append({
+                    "response": next_response, "item": item,
+                    "value": None if missing else level,
+                    "missing_reason": rng.choice(reasons) if missing and reasons else None,
+                })
+            next_response += 1
+    return responses, values
+
+
+def _step(rng: random.Random, item: str, level: int) -> int:
+    up, down = PROGRESS.get(item, (0.2, 0.1))
+    draw = rng.random()
+    if draw < up:
+        return min(5, level + (2 if rng.random() < 0.2 else 1))
+    if draw < up + down:
+        return max(1, level - 1)
+    return level

@@ -1,0 +1,1 @@
+"""Headless findings and outputs (statistics, workbook, factsheet). Never imports Qt."""
