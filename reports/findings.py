@@ -11,7 +11,7 @@ from collections import Counter, defaultdict
 from typing import Any
 
 from desktop.models.schema import PARTICIPATING_STATUSES
-from desktop.models.services.progress import ScoreTable, bridge_scores
+from desktop.models.services.progress import BridgeData, bridge_data
 from desktop.models.services.studies import StudyInfo, get_study
 from reports.statistics import MIN_PAIRS, holm, wilcoxon_signed_rank
 
@@ -31,74 +31,56 @@ def response_figures(statuses: dict[str, int]) -> dict[str, Any]:
             "percent": _percent(participated, approached), "statuses": dict(statuses)}
 
 
-def participant_flow(table: ScoreTable, inclusion: dict[int, dt.date | None],
-                     today: dt.date | None = None) -> list[dict[str, Any]]:
+def participant_flow(data: BridgeData, today: dt.date | None = None) -> list[dict[str, Any]]:
     """Per moment: measured, and why the others are missing (withdrawn, not yet due, no form)."""
     today = today or dt.date.today()
-    participating = [pid for pid, status in table.participants.items()
-                     if status in PARTICIPATING_STATUSES]
-    measured_at: dict[int, set[int]] = defaultdict(set)
-    for pid, moment_id, *_ in table.values:
-        measured_at[moment_id].add(pid)
+    participating = {pid: info for pid, info in data.participants.items()
+                     if info[0] in PARTICIPATING_STATUSES}
     flow = []
-    for moment_id, key, name, _position in table.moments:
-        months = _months(table, moment_id)
+    for moment_id, key, name, _position, months in data.moments:
+        measured = data.measured[moment_id]
         reasons: Counter[str] = Counter()
-        for pid in participating:
-            if pid in measured_at[moment_id]:
+        for pid, (status, included) in participating.items():
+            if pid in measured:
                 continue
-            included = inclusion.get(pid)
-            if table.participants[pid] == "withdrawn":
+            if status == "withdrawn":
                 reasons["withdrawn"] += 1
             elif included and _add_months(included, months) > today:
                 reasons["not_yet_due"] += 1
             else:
                 reasons["no_assessment"] += 1
         flow.append({"moment": key, "name": name, "participating": len(participating),
-                     "measured": len(measured_at[moment_id]),
-                     "missing": sum(reasons.values()), "missing_reasons": dict(reasons)})
+                     "measured": len(measured), "missing": sum(reasons.values()),
+                     "missing_reasons": dict(reasons)})
     return flow
-
-
-def _months(table: ScoreTable, moment_id: int) -> int:
-    return table.moment_months.get(moment_id, 0)
 
 
 def _add_months(day: dt.date, months: int) -> dt.date:
     return day + dt.timedelta(days=round(months * 30.44))
 
 
-def bridge_change(table: ScoreTable, alpha: float = 0.05, language: str | None = None,
+def bridge_change(data: BridgeData, alpha: float = 0.05, language: str | None = None,
                   min_pairs: int = MIN_PAIRS) -> dict[str, Any]:
     """Per pillar: intake level paired with the last later level (DESIGN §4)."""
-    definition = table.definition
-    position = {moment_id: pos for moment_id, _key, _name, pos in table.moments}
-    key_of = {moment_id: key for moment_id, key, _name, _pos in table.moments}
-    # levels[item][participant] = list of (position, level)
-    levels: dict[str, dict[int, list[tuple[int, int]]]] = defaultdict(lambda: defaultdict(list))
-    missing: dict[str, dict[str, Counter[str]]] = defaultdict(lambda: defaultdict(Counter))
-    for pid, moment_id, item, value, reason in table.values:
-        if value is None:
-            missing[item][key_of[moment_id]][reason or NO_REASON] += 1
-        else:
-            levels[item][pid].append((position[moment_id], value))
+    definition = data.definition
+    pairs: dict[str, list[tuple[int, int]]] = defaultdict(list)
+    for item, before, after in data.pairs:
+        pairs[item].append((before, after))
+    missing: dict[str, dict[str, dict[str, int]]] = defaultdict(dict)
+    for item, moment_key, reason, count in data.missing:
+        missing[item].setdefault(moment_key, {})[reason or NO_REASON] = count
     scale = list(definition.levels())
     pillars = []
     for item in definition.items:
-        pairs = []
-        for series in levels[item.key].values():
-            series.sort()
-            first_position, first_level = series[0]
-            if first_position == 0 and len(series) > 1:
-                pairs.append((first_level, series[-1][1]))
-        before = [b for b, _ in pairs]
-        after = [a for _, a in pairs]
-        n = len(pairs)
+        pillar_pairs = pairs[item.key]
+        before = [b for b, _ in pillar_pairs]
+        after = [a for _, a in pillar_pairs]
+        n = len(pillar_pairs)
         counts = Counter("improved" if a > b else "declined" if a < b else "stable"
-                         for b, a in pairs)
+                         for b, a in pillar_pairs)
         test = wilcoxon_signed_rank(before, after, min_pairs=min_pairs)
         transitions = [[0] * len(scale) for _ in scale]
-        for b, a in pairs:
+        for b, a in pillar_pairs:
             transitions[b - scale[0]][a - scale[0]] += 1
         pillars.append({
             "pillar": item.key,
@@ -118,7 +100,7 @@ def bridge_change(table: ScoreTable, alpha: float = 0.05, language: str | None =
             "p": test.p,
             "r": test.r,
             "test_note": test.reason,
-            "missing": {moment: dict(reasons) for moment, reasons in missing[item.key].items()},
+            "missing": missing.get(item.key, {}),
         })
     for pillar, adjusted in zip(pillars, holm([p["p"] for p in pillars]), strict=True):
         pillar["p_holm"] = adjusted
@@ -132,13 +114,13 @@ def study_findings(study_id: int, alpha: float = 0.05, language: str | None = No
                    today: dt.date | None = None) -> dict[str, Any]:
     """Every finding of the study in one plain dictionary (JSON-ready)."""
     study = get_study(study_id)
-    table = bridge_scores(study_id)
-    statuses = Counter(table.participants.values())
+    data = bridge_data(study_id)
+    statuses = Counter(status for status, _ in data.participants.values())
     return {
         "study": _study_header(study),
         "response": response_figures(dict(statuses)),
-        "flow": participant_flow(table, table.inclusion, today),
-        "bridge": bridge_change(table, alpha, language),
+        "flow": participant_flow(data, today),
+        "bridge": bridge_change(data, alpha, language),
     }
 
 

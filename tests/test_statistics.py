@@ -60,3 +60,22 @@ def test_holm_matches_r_p_adjust():
 def test_holm_skips_tests_not_run_and_caps_at_one():
     assert holm([None, 0.4, 0.6]) == [None, pytest.approx(0.8), pytest.approx(0.8)]
     assert holm([0.9, 0.9, 0.9]) == [1.0, 1.0, 1.0]  # R: p.adjust(c(.9, .9, .9), "holm")
+
+
+@pytest.mark.parametrize("seed", range(25))
+def test_wilcoxon_matches_scipy_stats_on_random_ordinal_data(seed):
+    """Bridge-like data: many ties and zeros, n from 6 to 400."""
+    import numpy as np
+    from scipy import stats
+
+    rng = np.random.default_rng(seed)
+    n = int(rng.integers(6, 400))
+    before = rng.integers(1, 6, n)
+    after = np.clip(before + rng.integers(-1, 3, n), 1, 5)
+    if not np.any(after != before):
+        after[0] = 5 if before[0] != 5 else 4
+    ours = wilcoxon_signed_rank(before.tolist(), after.tolist())
+    theirs = stats.wilcoxon(after - before, zero_method="wilcox", correction=False,
+                            method="approx")
+    assert ours.p == pytest.approx(theirs.pvalue, rel=1e-9, abs=1e-300)
+    assert abs(ours.z) == pytest.approx(abs(theirs.zstatistic), rel=1e-9)

@@ -14,8 +14,8 @@ from desktop.models.schema import (
     Moment,
     Participant,
     Response,
-    ResponseValue,
     Site,
+    database,
 )
 from desktop.models.services.studies import study_instrument
 
@@ -67,42 +67,72 @@ def entry_progress(study_id: int) -> EntryProgress:
 
 
 @dataclass(frozen=True)
-class ScoreTable:
-    """Everything the Bridge findings read, fetched in a few plain queries."""
+class BridgeData:
+    """What the Bridge findings read, already reduced by the database to small tables."""
 
     definition: InstrumentDefinition
-    moments: tuple[tuple[int, str, str, int], ...]  # (id, key, name, position)
-    moment_months: dict[int, int]  # moment id → months after intake
-    participants: dict[int, str]  # id → recruitment status
-    inclusion: dict[int, dt.date | None]  # id → inclusion date
-    # (participant, moment, item, value, missing reason)
-    values: list[tuple[int, int, str, int | None, str | None]]
+    moments: tuple[tuple[int, str, str, int, int], ...]  # (id, key, name, position, months)
+    participants: dict[int, tuple[str, dt.date | None]]  # id → (status, inclusion date)
+    measured: dict[int, set[int]]  # moment id → participants with an assessment
+    pairs: list[tuple[str, int, int]]  # (pillar, intake level, last later level)
+    missing: list[tuple[str, str, str | None, int]]  # (pillar, moment key, reason, count)
 
 
-def bridge_scores(study_id: int) -> ScoreTable:
+# Each participant's intake level of a pillar beside the level at the last later moment that
+# has one (DESIGN §4). Position 0 is the intake: studies number their moments from there.
+_PAIRS = """
+WITH levels AS (
+    SELECT r.participant_id AS pid, m.position AS pos, v.item AS item, v.value AS level
+    FROM response_value v
+    JOIN response r ON r.id = v.response_id
+    JOIN moment m ON m.id = r.moment_id
+    WHERE m.study_id = {p} AND r.instrument_id = {p} AND v.value IS NOT NULL
+), latest AS (
+    SELECT pid, item, MAX(pos) AS pos FROM levels WHERE pos > 0 GROUP BY pid, item
+)
+SELECT intake.item, intake.level, later.level
+FROM levels intake
+JOIN latest ON latest.pid = intake.pid AND latest.item = intake.item
+JOIN levels later ON later.pid = latest.pid AND later.item = latest.item AND later.pos = latest.pos
+WHERE intake.pos = 0
+"""
+
+_MISSING = """
+SELECT v.item, m.key, v.missing_reason, COUNT(*)
+FROM response_value v
+JOIN response r ON r.id = v.response_id
+JOIN moment m ON m.id = r.moment_id
+WHERE m.study_id = {p} AND r.instrument_id = {p} AND v.value IS NULL
+GROUP BY v.item, m.key, v.missing_reason
+"""
+
+
+def bridge_data(study_id: int) -> BridgeData:
+    """Read the study's Bridge data in four queries, with plain cursors: this feeds findings on
+    studies of tens of thousands of participants, where model objects would cost seconds."""
     instrument_id, definition = study_instrument(study_id, "bridge")
-    moment_rows = list(
+    db = database.obj
+    moments = tuple(
         Moment.select(Moment.id, Moment.key, Moment.name, Moment.position, Moment.months)
         .where(Moment.study == study_id).order_by(Moment.position).tuples()
     )
-    participants: dict[int, str] = {}
-    inclusion: dict[int, dt.date | None] = {}
-    for pid, status, included in (
-        Participant.select(Participant.id, Participant.status, Participant.inclusion_date)
-        .where(Participant.study == study_id).tuples().iterator()
+    participants = {
+        pid: (status, _as_date(included))
+        for pid, status, included in db.execute(
+            Participant.select(Participant.id, Participant.status, Participant.inclusion_date)
+            .where(Participant.study == study_id)
+        )
+    }
+    measured: dict[int, set[int]] = {moment[0]: set() for moment in moments}
+    for pid, moment_id in db.execute(
+        Response.select(Response.participant, Response.moment)
+        .join(Moment).where((Moment.study == study_id) & (Response.instrument == instrument_id))
     ):
-        participants[pid] = status
-        inclusion[pid] = _as_date(included)
-    values = list(
-        ResponseValue.select(Response.participant, Response.moment, ResponseValue.item,
-                             ResponseValue.value, ResponseValue.missing_reason)
-        .join(Response).join(Participant)
-        .where((Participant.study == study_id) & (Response.instrument == instrument_id))
-        .tuples()
-        .iterator()
-    )
-    return ScoreTable(definition, tuple(row[:4] for row in moment_rows),
-                      {row[0]: row[4] for row in moment_rows}, participants, inclusion, values)
+        measured[moment_id].add(pid)
+    params = (study_id, instrument_id)
+    pairs = db.execute_sql(_PAIRS.format(p=db.param), params).fetchall()
+    missing = db.execute_sql(_MISSING.format(p=db.param), params).fetchall()
+    return BridgeData(definition, moments, participants, measured, pairs, missing)
 
 
 def _as_date(value: object) -> dt.date | None:

@@ -1,0 +1,168 @@
+"""Speed of the real paths on a 20,000-participant study, each beside a plain baseline measured
+in the same run. Not part of CI: run `make benchmark` (or `python tests/benchmarks/run.py`).
+
+(a) start-up to a shown main window vs a bare QApplication + QMainWindow + QTableView
+(b) saving one Bridge assessment through the service layer vs a raw sqlite3 insert
+(c) `brugmeter findings --json` vs a Python process that only reads the same rows with sqlite3
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import random
+import shutil
+import sqlite3
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT))
+
+BARE_WINDOW = """
+import os, sys
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+from PySide6.QtWidgets import QApplication, QMainWindow, QTableView
+app = QApplication(sys.argv)
+window = QMainWindow()
+window.setCentralWidget(QTableView())
+window.show()
+app.processEvents()
+"""
+
+APP_WINDOW = """
+import os, sys
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+from desktop.app import run_app
+sys.exit(run_app(sys.argv[1], None, exit_when_shown=True))
+"""
+
+RAW_READ = """
+import sqlite3, sys
+db = sqlite3.connect(sys.argv[1])
+rows = db.execute("SELECT r.participant_id, r.moment_id, v.item, v.value FROM response_value v "
+                  "JOIN response r ON r.id = v.response_id").fetchall()
+print(len(rows))
+"""
+
+
+def _median_run(args: list[str], repeat: int, env: dict[str, str]) -> float:
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        subprocess.run(args, check=True, env=env, stdout=subprocess.DEVNULL)
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def _study_file(folder: Path, participants: int) -> Path:
+    path = folder / f"bench-{participants}.sqlite"
+    if path.exists():
+        return path
+    from desktop.models.database import close_database, open_database
+    from desktop.models.demo import write_demo
+
+    start = time.perf_counter()
+    open_database(path)
+    write_demo(participants, seed=2017)
+    close_database()
+    print(f"  (demo study of {participants:,} participants taking part written in "
+          f"{time.perf_counter() - start:.1f} s)")
+    return path
+
+
+def bench_startup(path: Path, repeat: int, env: dict[str, str]) -> None:
+    bare = _median_run([sys.executable, "-c", BARE_WINDOW], repeat, env)
+    app = _median_run([sys.executable, "-c", APP_WINDOW, str(path)], repeat, env)
+    print(f"(a) start-up to shown window   bare Qt {bare:6.3f} s   Brugmeter {app:6.3f} s   "
+          f"ratio {app / bare:4.2f}x   (goal ≤ 1.5x)")
+
+
+def bench_save(path: Path, saves: int) -> None:
+    from desktop.models.database import close_database, open_database
+    from desktop.models.services import bridge, participants, studies
+
+    work = path.with_name("bench-save.sqlite")
+    shutil.copy(path, work)
+    open_database(work)
+    study = studies.resolve_study()
+    rows = [r for r in participants.participant_rows(study.id) if r.status == "consented"]
+    rng = random.Random(1)
+    pillars = list(studies.study_instrument(study.id)[1].item_keys)
+    moment = study.moments[1]
+    targets = rng.sample(rows, saves)
+    times = []
+    for row in targets:
+        answers = {key: rng.randint(1, 5) for key in pillars}
+        day = (row.inclusion_date or dt.date(2018, 1, 1)) + dt.timedelta(days=200)
+        existing = bridge.get_assessment(row.id, moment.id)
+        if existing and existing.assessed_on:
+            day = existing.assessed_on
+        start = time.perf_counter()
+        try:
+            bridge.save_assessment(row.id, moment.id, day, answers)
+        except Exception as error:  # a date clash with another moment: not what we time
+            print("  skipped:", error)
+            continue
+        times.append(time.perf_counter() - start)
+    close_database()
+    raw = sqlite3.connect(work, isolation_level=None)
+    raw_times = []
+    for index in range(saves):
+        start = time.perf_counter()
+        raw.execute("BEGIN")
+        cursor = raw.execute(
+            "INSERT INTO audit_entry (\"table\", record_id, action, field, user, at) "
+            "VALUES ('bench', ?, 'insert', '', 'bench', '2020-01-01')", (index,))
+        raw.executemany("INSERT INTO audit_entry (\"table\", record_id, action, field, user, at) "
+                        "VALUES ('bench', ?, 'value', ?, 'bench', '2020-01-01')",
+                        [(cursor.lastrowid, p) for p in pillars])
+        raw.execute("COMMIT")
+        raw_times.append(time.perf_counter() - start)
+    raw.close()
+    work.unlink()
+
+    def pct(values: list[float], q: float) -> float:
+        return statistics.quantiles(values, n=100)[q - 1] * 1000
+
+    print(f"(b) save one Bridge assessment  service p50 {pct(times, 50):5.1f} ms  "
+          f"p95 {pct(times, 95):5.1f} ms   raw sqlite3 9-row transaction p50 "
+          f"{pct(raw_times, 50):5.1f} ms   ratio p50 {pct(times, 50) / pct(raw_times, 50):4.1f}x"
+          f"   (goal p95 ≤ 20 ms; n={len(times)})")
+
+
+def bench_findings(path: Path, repeat: int, env: dict[str, str]) -> None:
+    exe = shutil.which("brugmeter", path=str(Path(sys.executable).parent)) or "brugmeter"
+    raw = _median_run([sys.executable, "-c", RAW_READ, str(path)], repeat, env)
+    cli = _median_run([exe, "findings", "--db", str(path), "--json"], repeat, env)
+    print(f"(c) brugmeter findings --json   raw read {raw:6.3f} s   Brugmeter {cli:6.3f} s   "
+          f"ratio {cli / raw:4.1f}x   (goal ≤ 1 s)")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--participants", type=int, default=20_000)
+    parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--saves", type=int, default=300)
+    parser.add_argument("--folder", default=os.path.join(tempfile.gettempdir(), "brugmeter-bench"))
+    args = parser.parse_args()
+    folder = Path(args.folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", BRUGMETER_DATA_DIR=str(folder / "data"),
+               XDG_CONFIG_HOME=str(folder / "config"))
+    os.environ.update(env)
+    print(f"Brugmeter benchmarks, {args.participants:,} participants taking part "
+          f"(Python {sys.version.split()[0]}, {os.cpu_count()} cores)")
+    path = _study_file(folder, args.participants)
+    bench_startup(path, args.repeat, env)
+    bench_save(path, args.saves)
+    bench_findings(path, args.repeat, env)
+
+
+if __name__ == "__main__":
+    main()
