@@ -10,7 +10,6 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import peewee as pw
-from playhouse.db_url import connect
 
 from desktop.models.errors import BrugmeterError, DatabaseOpenError, StorageError
 from desktop.models.migrations import ensure_schema
@@ -38,6 +37,8 @@ def open_database(
     Any reason the file cannot be used becomes a DatabaseOpenError with a sentence for the user.
     """
     if is_url(target):
+        from playhouse.db_url import connect  # team mode only
+
         db = connect(str(target))
         location = str(target).split("@")[-1]
     else:

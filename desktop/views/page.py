@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QWidget
+
+from desktop.i18n import tr
 
 
 class Page(QWidget):
@@ -20,8 +24,15 @@ class Page(QWidget):
         super().__init__(parent)
         self.study_id = study_id
 
+    TITLE_KEY: ClassVar[str] = ""  # catalogue key of the navigation entry
+
+    @classmethod
+    def page_title(cls) -> str:
+        """The navigation entry, known before the page is built (pages are built when shown)."""
+        return tr(cls.TITLE_KEY)
+
     def title(self) -> str:
-        raise NotImplementedError
+        return self.page_title()
 
     def refresh(self) -> None:
         """Reload what the page shows from the services."""

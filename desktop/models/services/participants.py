@@ -16,6 +16,7 @@ from desktop.models.schema import (
     Participant,
     Response,
     Site,
+    database,
 )
 from desktop.models.services.validation import clean_text, parse_date, require_past
 
@@ -158,7 +159,8 @@ def participant_input(record: ParticipantRecord) -> ParticipantInput:
 
 
 def participant_rows(study_id: int) -> list[ParticipantRow]:
-    """Every participant of the study with the number of moments measured, in one query."""
+    """Every participant of the study with the number of moments measured, in one query read
+    through a plain cursor (model rows would cost most of a second on 40,000 participants)."""
     measured = (
         Response.select(Response.participant, pw.fn.COUNT(pw.fn.DISTINCT(Response.moment))
                         .alias("n"))
@@ -173,11 +175,10 @@ def participant_rows(study_id: int) -> list[ParticipantRow]:
         .join(measured, pw.JOIN.LEFT_OUTER, on=(Participant.id == measured.c.participant_id))
         .where(Participant.study == study_id)
         .order_by(Participant.code)
-        .tuples()
     )
     return [
         ParticipantRow(pid, code, site or "", status, group, _as_date(inclusion), n or 0)
-        for pid, code, site, status, group, inclusion, n in query
+        for pid, code, site, status, group, inclusion, n in database.execute(query)
     ]
 
 

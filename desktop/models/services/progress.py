@@ -42,28 +42,34 @@ class EntryProgress:
 def entry_progress(study_id: int) -> EntryProgress:
     """Participants per status, and per moment (and site) how many have a Bridge assessment."""
     instrument_id, _ = study_instrument(study_id, "bridge")
-    statuses = Counter(
-        status for (status,) in Participant.select(Participant.status)
-        .where(Participant.study == study_id).tuples()
-    )
-    participating = sum(statuses[s] for s in PARTICIPATING_STATUSES)
-    measured = Counter()
-    by_site: dict[str, Counter[str]] = {}
-    query = (
-        Response.select(Moment.name, Site.name)
-        .join(Moment).switch(Response).join(Participant)
+    db = database.obj
+    statuses = dict(db.execute(
+        Participant.select(Participant.status, pw.fn.COUNT(Participant.id))
+        .where(Participant.study == study_id).group_by(Participant.status)
+    ))
+    participating = sum(statuses.get(s, 0) for s in PARTICIPATING_STATUSES)
+    measured: Counter[int] = Counter()
+    by_site: dict[str, dict[str, int]] = {}
+    moments = list(db.execute(
+        Moment.select(Moment.id, Moment.name).where(Moment.study == study_id)
+        .order_by(Moment.position)
+    ))
+    names = dict(moments)
+    counts = db.execute(
+        Response.select(Response.moment, Site.name, pw.fn.COUNT(Response.id))
+        .join(Participant)
         .join(Site, on=(Participant.site == Site.id), join_type=pw.JOIN.LEFT_OUTER)
         .where((Participant.study == study_id) & (Response.instrument == instrument_id))
-        .tuples()
+        .group_by(Response.moment, Site.name)
     )
-    for moment_name, site_name in query:
-        measured[moment_name] += 1
-        by_site.setdefault(site_name or "", Counter())[moment_name] += 1
-    moments = tuple(
-        MomentProgress(m.id, m.name, participating, measured[m.name])
-        for m in Moment.select().where(Moment.study == study_id).order_by(Moment.position)
+    for moment_id, site_name, count in counts:
+        measured[moment_id] += count
+        by_site.setdefault(site_name or "", {})[names[moment_id]] = count
+    return EntryProgress(
+        statuses,
+        tuple(MomentProgress(mid, name, participating, measured[mid]) for mid, name in moments),
+        by_site,
     )
-    return EntryProgress(dict(statuses), moments, {k: dict(v) for k, v in by_site.items()})
 
 
 @dataclass(frozen=True)

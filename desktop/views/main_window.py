@@ -1,0 +1,272 @@
+"""The main window of one study: navigation on the left, the chosen page on the right.
+
+Pages plug in as factories (`Callable[[int], Page]`), so each page module stays independent.
+Actions that replace the window (another database, the demo, a new study, another language)
+are only announced as signals; the application shell (desktop/app.py) carries them out.
+"""
+
+from __future__ import annotations
+
+import importlib
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Protocol
+
+from PySide6.QtCore import QSettings, Qt, QTime, Signal
+from PySide6.QtGui import QAction, QActionGroup, QCloseEvent
+from PySide6.QtWidgets import (
+    QLabel,
+    QListWidget,
+    QMainWindow,
+    QMessageBox,
+    QSplitter,
+    QStackedWidget,
+    QWidget,
+)
+
+from desktop import i18n
+from desktop.i18n import tr
+from desktop.models.audit import current_user
+from desktop.models.services import studies
+from desktop.views import shortcuts, theme
+from desktop.views.overview_page import OverviewPage
+from desktop.views.page import Page
+
+log = logging.getLogger(__name__)
+
+class PageFactory(Protocol):
+    """A Page class, or anything else that names its page and builds it for a study."""
+
+    def page_title(self) -> str: ...
+
+    def __call__(self, study_id: int) -> Page: ...
+
+
+@dataclass(frozen=True)
+class LazyPage:
+    """A page whose module is imported only when the user first opens it (fast start-up)."""
+
+    module: str
+    class_name: str
+    title_key: str
+
+    def page_title(self) -> str:
+        return tr(self.title_key)
+
+    def __call__(self, study_id: int) -> Page:
+        return getattr(importlib.import_module(self.module), self.class_name)(study_id)
+
+
+def default_pages() -> list[PageFactory]:
+    """The navigation, in order: overview, participants, Bridge entry."""
+    return [
+        OverviewPage,
+        LazyPage("desktop.views.participants_page", "ParticipantsPage",
+                 "entry.participants.title"),
+        LazyPage("desktop.views.bridge_page", "BridgePage", "entry.bridge.title"),
+    ]
+
+
+class MainWindow(QMainWindow):
+    """One study's window; remembers its geometry and splitter in the given settings."""
+
+    open_database_requested = Signal()
+    open_demo_requested = Signal()
+    new_study_requested = Signal()
+    language_requested = Signal(str)
+
+    def __init__(self, study_id: int, page_factories: list[PageFactory],
+                 settings: QSettings | None = None, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.study_id = study_id
+        self.settings = settings
+        self._closing_without_asking = False
+        self.navigation = QListWidget()
+        self.navigation.setMinimumWidth(theme.NAVIGATION_WIDTH - 40)
+        self.navigation.setStyleSheet(theme.navigation_style())
+        self.stack = QStackedWidget()
+        self._factories = list(page_factories)
+        self._pages: dict[int, Page] = {}
+        for factory in self._factories:
+            self.stack.addWidget(QWidget())  # a placeholder until the page is first shown
+            self.navigation.addItem(factory.page_title())
+        self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.splitter.addWidget(self.navigation)
+        self.splitter.addWidget(self.stack)
+        self.splitter.setStretchFactor(1, 1)
+        self.splitter.setSizes([theme.NAVIGATION_WIDTH, 820])
+        self.splitter.setChildrenCollapsible(False)
+        self.setCentralWidget(self.splitter)
+        self.status_label = QLabel()
+        self.statusBar().addWidget(self.status_label, 1)
+        self.actions: dict[str, QAction] = {}
+        self._build_menus()
+        self.navigation.currentRowChanged.connect(self._navigate)
+        self.update_title()
+        self.resize(1100, 720)
+        self._restore_state()
+
+    # menus ---------------------------------------------------------------------------------
+    def _action(self, name: str, slot: Callable[[], object],
+                shortcut: shortcuts.Shortcut | None = None) -> QAction:
+        action = QAction(tr(f"shell.action.{name}"), self)
+        if shortcut is not None:
+            action.setShortcut(shortcut)
+            action.setToolTip(shortcuts.with_shortcut(action.text().replace("&", ""), shortcut))
+        action.triggered.connect(slot)
+        self.actions[name] = action
+        self.addAction(action)  # shortcuts work even when the menu bar is hidden
+        return action
+
+    def _build_menus(self) -> None:
+        file_menu = self.menuBar().addMenu(tr("shell.menu.file"))
+        file_menu.addAction(self._action("new_study", self.new_study_requested.emit))
+        file_menu.addAction(self._action("edit_study", self.edit_study))
+        file_menu.addSeparator()
+        file_menu.addAction(self._action("open_database", self.open_database_requested.emit,
+                                         shortcuts.OPEN))
+        file_menu.addAction(self._action("open_demo", self.open_demo_requested.emit))
+        file_menu.addSeparator()
+        file_menu.addAction(self._action("quit", self.close, shortcuts.QUIT))
+
+        view_menu = self.menuBar().addMenu(tr("shell.menu.view"))
+        for index, factory in enumerate(self._factories):
+            action = QAction(factory.page_title(), self)
+            if index < len(shortcuts.GO_TO_PAGE):
+                action.setShortcut(shortcuts.GO_TO_PAGE[index])
+            action.triggered.connect(lambda _=False, i=index: self.show_page(i))
+            self.addAction(action)
+            self.actions[f"page_{index + 1}"] = action
+            view_menu.addAction(action)
+        view_menu.addSeparator()
+        language_menu = view_menu.addMenu(tr("shell.menu.language"))
+        group = QActionGroup(self)
+        for code in i18n.LANGUAGES:
+            action = self._action(f"language_{code}",
+                                  lambda _=False, c=code: self._request_language(c))
+            action.setCheckable(True)
+            action.setChecked(code == i18n.language())
+            group.addAction(action)
+            language_menu.addAction(action)
+
+        help_menu = self.menuBar().addMenu(tr("shell.menu.help"))
+        help_menu.addAction(self._action("about", self.show_about))
+
+    # pages ---------------------------------------------------------------------------------
+    def page(self, index: int) -> Page:
+        """The page at a navigation index, built on first use."""
+        page = self._pages.get(index)
+        if page is None:
+            page = self._factories[index](self.study_id)
+            page.status_message.connect(self.show_status)
+            current = self.stack.currentIndex()
+            placeholder = self.stack.widget(index)
+            self.stack.insertWidget(index, page)
+            self.stack.removeWidget(placeholder)
+            placeholder.deleteLater()
+            self.stack.setCurrentIndex(current)
+            self._pages[index] = page
+        return page
+
+    def current_page(self) -> Page | None:
+        page = self.stack.currentWidget()
+        return page if isinstance(page, Page) else None
+
+    def may_leave(self) -> bool:
+        """Ask the current page whether it can be left (it may ask the user)."""
+        page = self.current_page()
+        return page is None or page.confirm_leave()
+
+    def show_page(self, index: int) -> bool:
+        """Switch to a page; False when the current page wants to stay."""
+        if not 0 <= index < len(self._factories):
+            return False
+        self.navigation.setCurrentRow(index)
+        return self.stack.currentIndex() == index
+
+    def _navigate(self, row: int) -> None:
+        current = self.stack.currentIndex()
+        if row < 0 or row == current:
+            return
+        if not self.may_leave():
+            self.navigation.blockSignals(True)
+            self.navigation.setCurrentRow(current)
+            self.navigation.blockSignals(False)
+            return
+        page = self.page(row)
+        self.stack.setCurrentIndex(row)
+        page.refresh()
+
+    def show_status(self, message: str) -> None:
+        """A page's message, stamped with the time so the user knows how recent it is."""
+        time = QTime.currentTime().toString("HH:mm")
+        self.status_label.setText(tr("shell.status", time=time, message=message))
+
+    # study ---------------------------------------------------------------------------------
+    def update_title(self) -> None:
+        study = studies.get_study(self.study_id)
+        self.setWindowTitle(tr("shell.window_title", study=study.name, user=current_user()))
+
+    def edit_study(self) -> None:
+        if not self.may_leave():
+            return
+        from desktop.views.study_dialog import StudyDialog  # loaded when first needed
+
+        dialog = StudyDialog(self.study_id, self)
+        if dialog.exec():
+            self.update_title()
+            self.show_status(tr("shell.study_saved", name=studies.get_study(self.study_id).name))
+            page = self.current_page()
+            if page is not None:
+                page.refresh()
+
+    def _request_language(self, code: str) -> None:
+        if code != i18n.language():
+            self.language_requested.emit(code)
+        self.actions[f"language_{i18n.language()}"].setChecked(True)
+
+    def show_about(self) -> None:
+        QMessageBox.about(self, tr("shell.about_title"), tr("shell.about_text"))
+
+    # state ---------------------------------------------------------------------------------
+    def _restore_state(self) -> None:
+        """Last geometry, splitter and page; the first page is refreshed as it is shown."""
+        index = 0
+        if self.settings is not None:
+            index = int(self.settings.value("main_window/page", 0) or 0)
+        index = index if 0 <= index < len(self._factories) else 0
+        if self._factories:
+            page = self.page(index)
+            self.stack.setCurrentIndex(index)
+            self.navigation.blockSignals(True)
+            self.navigation.setCurrentRow(index)
+            self.navigation.blockSignals(False)
+            page.refresh()
+        if self.settings is None:
+            return
+        geometry = self.settings.value("main_window/geometry")
+        if geometry is not None:
+            self.restoreGeometry(geometry)
+        splitter = self.settings.value("main_window/splitter")
+        if splitter is not None:
+            self.splitter.restoreState(splitter)
+
+    def save_state(self) -> None:
+        if self.settings is None:
+            return
+        self.settings.setValue("main_window/geometry", self.saveGeometry())
+        self.settings.setValue("main_window/splitter", self.splitter.saveState())
+        self.settings.setValue("main_window/page", self.stack.currentIndex())
+
+    def close_without_asking(self) -> None:
+        """Close after the caller has already asked the page (e.g. to rebuild the window)."""
+        self._closing_without_asking = True
+        self.close()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        if not self._closing_without_asking and not self.may_leave():
+            event.ignore()
+            return
+        self.save_state()
+        event.accept()

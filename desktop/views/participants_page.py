@@ -1,0 +1,196 @@
+"""The participants page: a filterable list of every participant beside the editor form."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt
+from PySide6.QtGui import QShortcut
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSplitter,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop.i18n import tr
+from desktop.models.services import participants, studies
+from desktop.views import shortcuts, theme
+from desktop.views.page import Page
+from desktop.views.participant_editor import ParticipantEditor
+from desktop.views.participant_table_model import (
+    CODE,
+    SITE,
+    ParticipantFilterModel,
+    ParticipantTableModel,
+)
+
+_COLUMN_WIDTHS = (110, 160, 110, 100, 110, 90)
+
+
+class ParticipantsPage(Page):
+    """List, find and edit participants; Ctrl+N or Insert starts a new one."""
+
+    TITLE_KEY = "entry.participants.title"
+
+    def __init__(self, study_id: int, parent: QWidget | None = None) -> None:
+        super().__init__(study_id, parent)
+        self.model = ParticipantTableModel(self)
+        self.proxy = ParticipantFilterModel(self)
+        self.proxy.setSourceModel(self.model)
+        self.search = QLineEdit()
+        self.search.setPlaceholderText(tr("entry.participants.search_placeholder"))
+        self.search.setClearButtonEnabled(True)
+        self.site_filter = QComboBox()
+        self.status_filter = QComboBox()
+        for combo in (self.site_filter, self.status_filter):
+            combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        for combo in (self.site_filter, self.status_filter):
+            combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        self.status_filter.addItem(tr("entry.participants.all_statuses"), "")
+        for key in participants.RECRUITMENT_STATUSES:
+            self.status_filter.addItem(tr(f"status.{key}"), key)
+        self.count = QLabel()
+        self.count.setStyleSheet(f"color: {theme.GREY_700};")
+        self.new_button = QPushButton(tr("entry.participants.new"))
+        self.new_button.setToolTip(shortcuts.with_shortcut(tr("entry.participants.new"),
+                                                           shortcuts.NEW_PARTICIPANT))
+        self.table = QTableView()
+        self.editor = ParticipantEditor(study_id)
+        self._build_layout()
+        self._wire()
+
+
+    def _build_layout(self) -> None:
+        bar = QHBoxLayout()
+        for key, widget in (("search", self.search), ("site_filter", self.site_filter),
+                            ("status_filter", self.status_filter)):
+            label = QLabel(tr(f"entry.participants.{key}"))
+            label.setBuddy(widget)
+            bar.addWidget(label)
+            bar.addWidget(widget, 2 if widget is self.search else 1)
+        bar.addWidget(self.new_button)
+        table = self.table
+        table.setModel(self.proxy)
+        table.setSortingEnabled(True)
+        table.sortByColumn(CODE, Qt.SortOrder.AscendingOrder)
+        table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        table.setAlternatingRowColors(True)
+        table.setTabKeyNavigation(False)
+        table.verticalHeader().setVisible(False)
+        # Fixed row heights: the view never measures 20,000 rows.
+        table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        table.verticalHeader().setDefaultSectionSize(table.fontMetrics().height() + 10)
+        for column, width in enumerate(_COLUMN_WIDTHS):
+            table.setColumnWidth(column, width)
+        table.horizontalHeader().setSectionResizeMode(SITE, QHeaderView.ResizeMode.Stretch)
+        left = QWidget()
+        left_layout = QVBoxLayout(left)
+        left_layout.setContentsMargins(0, 0, 0, 0)
+        left_layout.addLayout(bar)
+        left_layout.addWidget(table, 1)
+        left_layout.addWidget(self.count)
+        self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.splitter.setObjectName("participants_splitter")
+        self.splitter.addWidget(left)
+        self.splitter.addWidget(self.editor)
+        self.splitter.setStretchFactor(0, 3)
+        self.splitter.setStretchFactor(1, 2)
+        self.splitter.setSizes([700, 480])
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(theme.MARGIN, theme.MARGIN, theme.MARGIN, theme.MARGIN)
+        layout.addWidget(self.splitter)
+        QWidget.setTabOrder(self.search, self.site_filter)
+        QWidget.setTabOrder(self.site_filter, self.status_filter)
+        QWidget.setTabOrder(self.status_filter, self.new_button)
+        QWidget.setTabOrder(self.new_button, self.table)
+        QWidget.setTabOrder(self.table, self.editor.code)
+
+    def _wire(self) -> None:
+        self.search.textChanged.connect(lambda text: self._filter(code=text))
+        self.site_filter.currentIndexChanged.connect(
+            lambda _i: self._filter(site=self.site_filter.currentData() or ""))
+        self.status_filter.currentIndexChanged.connect(
+            lambda _i: self._filter(status=self.status_filter.currentData() or ""))
+        self.new_button.clicked.connect(self.new_participant)
+        self.table.activated.connect(self._edit_index)
+        self.editor.saved.connect(self._saved)
+        for key in (shortcuts.NEW_PARTICIPANT, shortcuts.INSERT_ROW):
+            shortcut = QShortcut(shortcuts.key_sequence(key), self)
+            shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            shortcut.activated.connect(self.new_participant)
+
+    def _filter(self, code: str | None = None, site: str | None = None,
+                status: str | None = None) -> None:
+        self.proxy.set_filters(code=code, site=site, status=status)
+        self._show_count()
+
+    def _show_count(self) -> None:
+        self.count.setText(tr("entry.participants.count", shown=self.proxy.rowCount(),
+                              total=self.model.rowCount()))
+
+    def refresh(self) -> None:
+        """Reload sites and rows from the services; keeps filters and the selected row."""
+        selected = self.selected_participant_id()
+        site = self.site_filter.currentData() or ""
+        self.site_filter.blockSignals(True)
+        self.site_filter.clear()
+        self.site_filter.addItem(tr("entry.participants.all_sites"), "")
+        for info in studies.get_study(self.study_id).sites:
+            self.site_filter.addItem(info.name, info.name)
+        self.site_filter.setCurrentIndex(max(0, self.site_filter.findData(site)))
+        self.site_filter.blockSignals(False)
+        self.proxy.set_filters(site=self.site_filter.currentData() or "")
+        rows = participants.participant_rows(self.study_id)
+        self.model.set_rows(rows)
+        self.editor.reload_study()
+        self.editor.set_groups([row.study_group for row in rows])
+        self._show_count()
+        if selected is not None:
+            self.select_participant(selected)
+
+    def selected_participant_id(self) -> int | None:
+        index = self.table.currentIndex()
+        return self.proxy.participant_id(index.row()) if index.isValid() else None
+
+    def select_participant(self, participant_id: int) -> None:
+        source_row = self.model.row_of(participant_id)
+        if source_row < 0:
+            return
+        index = self.proxy.mapFromSource(self.model.index(source_row, CODE))
+        if index.isValid():
+            flags = (QItemSelectionModel.SelectionFlag.ClearAndSelect
+                     | QItemSelectionModel.SelectionFlag.Rows)
+            self.table.selectionModel().setCurrentIndex(index, flags)
+            self.table.scrollTo(index)
+
+    def new_participant(self) -> None:
+        if self.editor.confirm_discard():
+            self.editor.new_participant()
+
+    def _edit_index(self, index: QModelIndex) -> None:
+        participant_id = self.proxy.participant_id(index.row())
+        if participant_id is not None and self.editor.confirm_discard():
+            self.editor.edit_participant(participant_id)
+
+    def edit_participant(self, participant_id: int) -> None:
+        if self.editor.confirm_discard():
+            self.select_participant(participant_id)
+            self.editor.edit_participant(participant_id)
+
+    def _saved(self, participant_id: int, message: str) -> None:
+        self.model.set_rows(participants.participant_rows(self.study_id))
+        self._show_count()
+        self.select_participant(participant_id)
+        self.status_message.emit(message)
+        self.data_changed.emit()
+
+    def confirm_leave(self) -> bool:
+        return self.editor.confirm_discard()

@@ -1,0 +1,51 @@
+"""Every key sequence of the app in one module, so menus, tooltips and pages agree on them.
+
+Constants are a `QKeySequence.StandardKey` (the platform's own binding, preferred) or a portable
+string. They are not QKeySequence objects: building one from a StandardKey before the
+QApplication exists crashes Qt. Both kinds can be passed straight to `QAction.setShortcut`
+and `QShortcut(...)`; use `key_sequence()` when you need the object itself.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtGui import QKeySequence
+
+Shortcut = QKeySequence.StandardKey | str
+
+_Std = QKeySequence.StandardKey
+
+# Forms and pages
+SAVE: Shortcut = _Std.Save  # Ctrl+S
+SAVE_AND_NEXT: Shortcut = "Ctrl+Return"  # save a form and return to its first field
+SAVE_AND_NEXT_KEYPAD: Shortcut = "Ctrl+Enter"  # the same from the numeric keypad
+NEW_PARTICIPANT: Shortcut = _Std.New  # Ctrl+N
+FIND: Shortcut = _Std.Find  # Ctrl+F
+NEXT_MOMENT: Shortcut = "Ctrl+PgDown"
+PREVIOUS_MOMENT: Shortcut = "Ctrl+PgUp"
+INSERT_ROW: Shortcut = "Ins"
+DELETE_ROW: Shortcut = "Del"
+REFRESH: Shortcut = _Std.Refresh  # F5
+
+# Application
+OPEN: Shortcut = _Std.Open  # Ctrl+O
+QUIT: Shortcut = "Ctrl+Q"  # StandardKey.Quit is empty on Windows
+HELP: Shortcut = _Std.HelpContents  # F1
+
+# Ctrl+1 … Ctrl+9: the first nine entries of the main window's navigation.
+GO_TO_PAGE: tuple[Shortcut, ...] = tuple(f"Ctrl+{number}" for number in range(1, 10))
+
+
+def key_sequence(shortcut: Shortcut) -> QKeySequence:
+    """The QKeySequence for a constant above (call only once a QApplication exists)."""
+    return QKeySequence(shortcut)
+
+
+def shortcut_text(shortcut: Shortcut) -> str:
+    """How the platform writes the sequence, e.g. "Ctrl+S" (empty when it has no binding)."""
+    return key_sequence(shortcut).toString(QKeySequence.SequenceFormat.NativeText)
+
+
+def with_shortcut(text: str, sequence: Shortcut) -> str:
+    """A tooltip that names its key: "Opslaan (Ctrl+S)"; the bare text if the key is unbound."""
+    keys = shortcut_text(sequence)
+    return f"{text} ({keys})" if keys else text

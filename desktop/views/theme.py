@@ -1,0 +1,94 @@
+"""The app's one restrained palette and spacing, shared by widgets and (later) factsheet charts.
+
+Colours are plain hex strings so Qt-free code (reports/) can copy the same values; only
+`apply_theme` touches Qt.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtGui import QColor, QPalette
+from PySide6.QtWidgets import QApplication
+
+# Colours
+PRIMARY = "#2F5D8A"  # calm blue: selection, bars, headings
+PRIMARY_LIGHT = "#DCE6F0"  # tinted backgrounds behind primary elements
+ACCENT = "#E07B39"  # one warm accent: "missing", attention, the second series in charts
+ERROR = "#B3261E"  # inline validation messages
+SUCCESS = "#3A7D44"
+
+GREY_900 = "#212529"  # body text
+GREY_700 = "#495057"  # secondary text
+GREY_500 = "#868E96"  # disabled text, hints
+GREY_300 = "#CED4DA"  # borders, bar troughs
+GREY_100 = "#F1F3F5"  # alternate rows, window background
+WHITE = "#FFFFFF"
+
+# Chart series in order (improved / stable / declined, or intake / last measurement …)
+SERIES = (PRIMARY, ACCENT, GREY_500, "#7A9CC0", "#F0B48A")
+
+# Spacing (pixels at 100% scaling; Qt scales them for high-DPI screens)
+SPACING_SMALL = 4
+SPACING = 8
+SPACING_LARGE = 16
+MARGIN = 12
+BAR_HEIGHT = 14
+NAVIGATION_WIDTH = 180
+FORM_FIELD_MIN_WIDTH = 260
+
+
+def palette() -> QPalette:
+    """Fusion's light palette with our blue for selection and links."""
+    pal = QPalette()
+    roles = QPalette.ColorRole
+    pal.setColor(roles.Window, QColor(GREY_100))
+    pal.setColor(roles.WindowText, QColor(GREY_900))
+    pal.setColor(roles.Base, QColor(WHITE))
+    pal.setColor(roles.AlternateBase, QColor(GREY_100))
+    pal.setColor(roles.ToolTipBase, QColor(WHITE))
+    pal.setColor(roles.ToolTipText, QColor(GREY_900))
+    pal.setColor(roles.PlaceholderText, QColor(GREY_500))
+    pal.setColor(roles.Text, QColor(GREY_900))
+    pal.setColor(roles.Button, QColor("#E9ECEF"))
+    pal.setColor(roles.ButtonText, QColor(GREY_900))
+    pal.setColor(roles.BrightText, QColor(ERROR))
+    pal.setColor(roles.Highlight, QColor(PRIMARY))
+    pal.setColor(roles.HighlightedText, QColor(WHITE))
+    pal.setColor(roles.Link, QColor(PRIMARY))
+    pal.setColor(roles.LinkVisited, QColor(PRIMARY))
+    disabled = QPalette.ColorGroup.Disabled
+    for role in (roles.WindowText, roles.Text, roles.ButtonText):
+        pal.setColor(disabled, role, QColor(GREY_500))
+    return pal
+
+
+def apply_theme(app: QApplication) -> None:
+    """Fusion style with the palette above, the same on every platform."""
+    app.setStyle("Fusion")
+    app.setPalette(palette())
+
+
+def error_style() -> str:
+    """Style sheet for an inline error label."""
+    return f"color: {ERROR};"
+
+
+def heading_style() -> str:
+    return f"color: {PRIMARY}; font-weight: 600;"
+
+
+def bar_style(colour: str = PRIMARY) -> str:
+    """A flat QProgressBar in our colours (Fusion's default gradient is loud)."""
+    return (
+        f"QProgressBar {{ border: 1px solid {GREY_300}; border-radius: 3px;"
+        f" background: {WHITE}; max-height: {BAR_HEIGHT}px; text-align: center; }}"
+        f" QProgressBar::chunk {{ background: {colour}; border-radius: 2px; }}"
+    )
+
+
+def navigation_style() -> str:
+    """Roomy navigation entries: the list is the main way around the window."""
+    return (
+        f"QListWidget {{ border: none; background: {WHITE}; }}"
+        f" QListWidget::item {{ padding: {SPACING - 2}px {SPACING}px; }}"
+        f" QListWidget::item:selected {{ background: {PRIMARY}; color: {WHITE}; }}"
+    )

@@ -1,0 +1,119 @@
+"""Small widgets and helpers every entry form shares: dates, inline errors, save keys."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import (
+    QFocusEvent,
+    QGuiApplication,
+    QKeyEvent,
+    QKeySequence,
+    QMouseEvent,
+    QShortcut,
+)
+from PySide6.QtWidgets import QLabel, QLineEdit, QMessageBox, QWidget
+
+from desktop.i18n import tr
+from desktop.views import shortcuts, theme
+
+_ISO = re.compile(r"^\s*(\d{4})-(\d{1,2})-(\d{1,2})\s*$")
+
+
+class DateLineEdit(QLineEdit):
+    """dd-mm-jjjj behind an input mask: eight digits make a date; an ISO date may be pasted.
+
+    `confirmed` fires on Enter even for a half-typed date (returnPressed would stay silent).
+    """
+
+    confirmed = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setInputMask("99-99-9999;_")
+        self.setToolTip(tr("entry.date.tooltip"))
+        self.setMaximumWidth(130)
+
+    def set_date_text(self, text: str) -> None:
+        """Show a date given as ISO (2018-03-15) or Dutch (15-03-2018) text; '' clears."""
+        match = _ISO.match(text)
+        if match:
+            year, month, day = match.groups()
+            text = f"{int(day):02d}-{int(month):02d}-{year}"
+        self.setText(text)
+
+    def date_text(self) -> str:
+        """What to hand to the service: '' when nothing typed, else dd-mm-yyyy (maybe partial)."""
+        return self.text() if self._digits() else ""
+
+    def complete(self, year: int) -> None:
+        """Finish a short date: ddmm takes `year`, ddmmyy the century of `year`."""
+        digits = self._digits()
+        if len(digits) == 4:
+            self.setText(f"{digits[:2]}-{digits[2:]}-{year}")
+        elif len(digits) == 6:
+            self.setText(f"{digits[:2]}-{digits[2:4]}-{year // 100}{digits[4:]}")
+
+    def _digits(self) -> str:
+        return re.sub(r"\D", "", self.text())
+
+    def focusInEvent(self, event: QFocusEvent) -> None:
+        """Entering the field selects it (typing replaces); an empty one starts at the left."""
+        super().focusInEvent(event)
+        if self._digits():
+            self.selectAll()
+        else:
+            self.setCursorPosition(0)
+
+    def mousePressEvent(self, event: QMouseEvent) -> None:
+        super().mousePressEvent(event)
+        if not self._digits():
+            self.setCursorPosition(0)  # a click past the mask would swallow every digit
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if event.matches(QKeySequence.StandardKey.Paste):
+            pasted = QGuiApplication.clipboard().text().strip()
+            if _ISO.match(pasted):
+                self.set_date_text(pasted)
+                self.textEdited.emit(self.text())
+                return
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and not (
+                event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier):
+            self.confirmed.emit()
+        super().keyPressEvent(event)
+
+
+def error_label(buddy_name: str) -> QLabel:
+    """An inline, red, word-wrapped message beside a field; hidden while there is no error."""
+    label = QLabel()
+    label.setObjectName(f"error_{buddy_name}")
+    label.setStyleSheet(theme.error_style())
+    label.setWordWrap(True)
+    label.setVisible(False)
+    return label
+
+
+def ask_discard(parent: QWidget, question: str) -> bool:
+    """Ask "discard / keep editing"; True means discard. Tests monkeypatch the callers' hook."""
+    box = QMessageBox(QMessageBox.Icon.Question, tr("entry.unsaved.title"), question,
+                      QMessageBox.StandardButton.NoButton, parent)
+    discard = box.addButton(tr("entry.unsaved.discard"), QMessageBox.ButtonRole.DestructiveRole)
+    keep = box.addButton(tr("entry.unsaved.keep"), QMessageBox.ButtonRole.RejectRole)
+    box.setDefaultButton(keep)
+    box.setEscapeButton(keep)
+    box.exec()
+    return box.clickedButton() is discard
+
+
+def add_save_shortcuts(widget: QWidget, slot: Callable[[], None]) -> list[QShortcut]:
+    """Ctrl+S, Ctrl+Return and Ctrl+Enter (keypad) save the form the focus is in."""
+    keys = (shortcuts.SAVE, shortcuts.SAVE_AND_NEXT, shortcuts.SAVE_AND_NEXT_KEYPAD)
+    made = []
+    for key in keys:
+        shortcut = QShortcut(shortcuts.key_sequence(key), widget)
+        shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        shortcut.activated.connect(slot)
+        made.append(shortcut)
+    return made
