@@ -289,3 +289,15 @@ def test_unknown_code_is_said_inline(qtbot, study, participant):
     assert not page.choose_code("XX-999")
     assert page.code_error.isVisible() and "XX-999" in page.code_error.text()
     assert page.form.participant_id is None and not page.form.isEnabled()
+
+
+def test_page_warns_at_once_when_a_participant_is_not_taking_part(qtbot, study, participant):
+    from desktop.models.services import participants as participant_service
+
+    participant_service.add_participant(
+        study.id, participant_service.ParticipantInput("AL-077", status="declined"))
+    page = _show(qtbot, BridgePage(study.id))
+    assert page.choose_code("AL-077")
+    assert page.code_error.isVisible() and "neemt niet deel" in page.code_error.text()
+    assert page.choose_code("AL-001")
+    assert not page.code_error.isVisible()

@@ -141,6 +141,10 @@ class BridgePage(Page):
         inclusion = format_date(row.inclusion_date) or tr("entry.bridge.no_date")
         self.info.setText(tr("entry.bridge.participant_info", site=row.site or "—",
                              status=tr(f"status.{row.status}"), inclusion=inclusion))
+        if not participants.is_participating(row.status):  # say it now, not at saving
+            self.code_error.setText(tr("entry.bridge.not_participating", code=row.code,
+                                       status=tr(f"status.{row.status}")))
+            self.code_error.setVisible(True)
         self._update_tabs()
         self.form.load(participant_id, self.moment_id())
         return True

@@ -25,12 +25,11 @@ from desktop.views.page import Page
 from desktop.views.participant_editor import ParticipantEditor
 from desktop.views.participant_table_model import (
     CODE,
-    SITE,
     ParticipantFilterModel,
     ParticipantTableModel,
 )
 
-_COLUMN_WIDTHS = (110, 160, 110, 100, 110, 90)
+_COLUMN_WIDTHS = (90, 150, 100, 100, 100, 80)
 
 
 class ParticipantsPage(Page):
@@ -49,7 +48,9 @@ class ParticipantsPage(Page):
         self.site_filter = QComboBox()
         self.status_filter = QComboBox()
         for combo in (self.site_filter, self.status_filter):
-            combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+            combo.setSizeAdjustPolicy(
+                QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+            combo.setMinimumContentsLength(12)
         for combo in (self.site_filter, self.status_filter):
             combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         self.status_filter.addItem(tr("entry.participants.all_statuses"), "")
@@ -88,9 +89,13 @@ class ParticipantsPage(Page):
         # Fixed row heights: the view never measures 20,000 rows.
         table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         table.verticalHeader().setDefaultSectionSize(table.fontMetrics().height() + 10)
+        header = table.horizontalHeader()
         for column, width in enumerate(_COLUMN_WIDTHS):
-            table.setColumnWidth(column, width)
-        table.horizontalHeader().setSectionResizeMode(SITE, QHeaderView.ResizeMode.Stretch)
+            # At least as wide as the translated header: "Metingen" vs "Moments measured".
+            title = str(self.model.headerData(column, Qt.Orientation.Horizontal))
+            table.setColumnWidth(column, max(width, header.fontMetrics().horizontalAdvance(title)
+                                             + 28))
+        header.setStretchLastSection(True)
         left = QWidget()
         left_layout = QVBoxLayout(left)
         left_layout.setContentsMargins(0, 0, 0, 0)
@@ -102,8 +107,8 @@ class ParticipantsPage(Page):
         self.splitter.addWidget(left)
         self.splitter.addWidget(self.editor)
         self.splitter.setStretchFactor(0, 3)
-        self.splitter.setStretchFactor(1, 2)
-        self.splitter.setSizes([700, 480])
+        self.splitter.setStretchFactor(1, 1)
+        self.splitter.setSizes([760, 340])
         layout = QVBoxLayout(self)
         layout.setContentsMargins(theme.MARGIN, theme.MARGIN, theme.MARGIN, theme.MARGIN)
         layout.addWidget(self.splitter)

@@ -12,6 +12,7 @@ from desktop.models import audit
 from desktop.models.database import transaction
 from desktop.models.errors import NotFoundError, ValidationError
 from desktop.models.schema import (
+    PARTICIPATING_STATUSES,
     RECRUITMENT_STATUSES,
     Participant,
     Response,
@@ -57,6 +58,11 @@ class ParticipantInput:
     inclusion_date: object = None
     study_group: object = ""
     remarks: object = ""
+
+
+def is_participating(status: str) -> bool:
+    """Only participants who consented (or later withdrew) can have assessments."""
+    return status in PARTICIPATING_STATUSES
 
 
 def looks_like_bsn(text: str) -> bool:
