@@ -11,8 +11,7 @@ import sys
 from logging.handlers import RotatingFileHandler
 from pathlib import Path
 
-from PySide6.QtCore import QLibraryInfo, QObject, QSettings, Qt, QTranslator
-from PySide6.QtGui import QGuiApplication
+from PySide6.QtCore import QLibraryInfo, QObject, QSettings, QTranslator
 from PySide6.QtWidgets import QApplication, QFileDialog, QWidget
 
 from desktop import i18n, paths
@@ -170,14 +169,11 @@ class Shell(QObject):
         window = self.window
         if window is None or not window.may_leave():
             return
-        QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
-        try:
-            study_id = shell_support.open_demo_study(i18n.language())
-        except BrugmeterError as error:
-            QGuiApplication.restoreOverrideCursor()
-            error_dialog.show_error(window, error)
+        from desktop.views.welcome_dialog import open_demo_study
+
+        study_id = open_demo_study(window)
+        if study_id is None:
             return
-        QGuiApplication.restoreOverrideCursor()
         self._remember_database(paths.demo_database())
         self.show_window(study_id)
 

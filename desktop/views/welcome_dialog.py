@@ -72,15 +72,9 @@ class WelcomeDialog(QDialog):
             self.accept()
 
     def open_demo(self) -> None:
-        """Open or create the demo database; 120 participants take well under a second."""
-        QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
-        try:
-            study_id = shell_support.open_demo_study(i18n.language())
-        except BrugmeterError as error:
-            QGuiApplication.restoreOverrideCursor()
-            error_dialog.show_error(self, error)
+        study_id = open_demo_study(self)
+        if study_id is None:
             return
-        QGuiApplication.restoreOverrideCursor()
         self.study_id = study_id
         self.opened_demo = True
         self.accept()
@@ -88,3 +82,17 @@ class WelcomeDialog(QDialog):
     def open_database(self) -> None:
         self.wants_database = True
         self.accept()
+
+
+def open_demo_study(parent: QWidget | None) -> int | None:
+    """Open or create the demo study under a wait cursor (120 participants take well under a
+    second); None when it failed, after the error was shown."""
+    QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+    try:
+        return shell_support.open_demo_study(i18n.language())
+    except BrugmeterError as error:
+        failure = error
+    finally:
+        QGuiApplication.restoreOverrideCursor()
+    error_dialog.show_error(parent, failure)  # after the cursor is back: the user reads it
+    return None
