@@ -104,6 +104,9 @@ def _findings(target: str | None, study_name: str | None, as_json: bool, alpha: 
     from desktop.models.services.studies import resolve_study
     from reports.findings import study_findings
 
+    if not 0 < alpha < 1:  # also refuses nan
+        print(tr("cli.error", message=tr("cli.alpha_invalid")), file=sys.stderr)
+        return 2
     _open(target, create=False)
     study = resolve_study(study_name)
     findings = study_findings(study.id, alpha=alpha)

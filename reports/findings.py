@@ -38,7 +38,7 @@ def participant_flow(data: BridgeData, today: dt.date | None = None) -> list[dic
                      if info[0] in PARTICIPATING_STATUSES}
     flow = []
     for moment_id, key, name, _position, months in data.moments:
-        measured = data.measured[moment_id]
+        measured = data.measured[moment_id] & participating.keys()
         reasons: Counter[str] = Counter()
         for pid, (status, included) in participating.items():
             if pid in measured:

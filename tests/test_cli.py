@@ -100,3 +100,30 @@ def test_errors_are_one_line_with_a_non_zero_exit(tmp_path, capsys, setup, args,
 def test_demo_without_db_goes_to_the_data_folder(_private_data_dir, capsys):
     assert main(["demo", "--participants", "10"]) == 0
     assert (_private_data_dir / "demo.sqlite").exists()
+
+
+@pytest.mark.parametrize("alpha", ["7", "0", "nan"])
+def test_alpha_outside_zero_and_one_is_refused(tmp_path, capsys, alpha):
+    assert main(["demo", "--db", str(tmp_path / "d.sqlite"), "--participants", "8"]) == 0
+    from desktop.models.database import close_database
+
+    close_database()
+    capsys.readouterr()
+    assert main(["findings", "--db", str(tmp_path / "d.sqlite"), "--alpha", alpha]) != 0
+    assert "--alpha" in capsys.readouterr().err
+
+
+def test_an_interrupted_demo_leaves_nothing_behind(tmp_path, monkeypatch, capsys):
+    from desktop.models import demo
+    from desktop.models.database import close_database, open_database
+    from desktop.models.services.studies import list_studies
+
+    def broken(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(demo, "_assessments", broken)
+    with pytest.raises(KeyboardInterrupt):
+        main(["demo", "--db", str(tmp_path / "d.sqlite"), "--participants", "8"])
+    close_database()
+    open_database(tmp_path / "d.sqlite")
+    assert list_studies() == []

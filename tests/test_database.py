@@ -169,3 +169,52 @@ def test_save_while_another_program_holds_the_write_lock_is_refused_and_loses_no
     assert bridge.get_assessment(participant.id, study.moments[0].id) is None
     bridge.save_assessment(participant.id, study.moments[0].id, "2018-01-15", {"huisvesting": 3})
     assert bridge.get_assessment(participant.id, study.moments[0].id).levels["huisvesting"] == 3
+
+
+def test_a_path_with_a_tilde_is_expanded(monkeypatch, tmp_path):
+    monkeypatch.setenv("HOME", str(tmp_path))
+    open_database("~/study.sqlite")
+    assert (tmp_path / "study.sqlite").exists()
+
+
+@pytest.mark.parametrize("url", ["foo://somewhere/db", "postgresql://user:secret@localhost:1/x"])
+def test_a_database_url_that_cannot_be_used_gets_a_clear_message(url):
+    with pytest.raises(DatabaseOpenError) as error:
+        open_database(url)
+    assert "secret" not in error.value.message
+
+
+def test_an_empty_file_is_not_filled_when_a_study_was_expected(tmp_path):
+    path = tmp_path / "empty.sqlite"
+    path.write_bytes(b"")
+    with pytest.raises(DatabaseOpenError, match="leeg"):
+        open_database(path, create=False)
+    with sqlite3.connect(path) as raw:
+        assert raw.execute("SELECT count(*) FROM sqlite_master").fetchone()[0] == 0
+    raw.close()
+
+
+def test_a_missing_version_row_is_called_damaged(db_path):
+    open_database(db_path)
+    SchemaVersion.delete().execute()
+    close_database()
+    with pytest.raises(DatabaseOpenError, match="beschadigd"):
+        open_database(db_path)
+
+
+def test_a_migrated_file_has_the_same_tables_and_indexes_as_a_new_one(tmp_path):
+    def shape(path):
+        with sqlite3.connect(path) as raw:
+            rows = raw.execute("SELECT type, name FROM sqlite_master WHERE name NOT LIKE "
+                               "'sqlite_%' ORDER BY type, name").fetchall()
+        raw.close()
+        return rows
+
+    fresh = tmp_path / "fresh.sqlite"
+    open_database(fresh)
+    close_database()
+    old = tmp_path / "old.sqlite"
+    shutil.copy(V1_FILE, old)
+    open_database(old)
+    close_database()
+    assert shape(old) == shape(fresh)

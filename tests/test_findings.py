@@ -125,3 +125,13 @@ def test_english_labels(small_study):
 
     i18n.set_language("en")
     assert _pillar(study_findings(small_study.id), "huisvesting")["label"] == "Housing"
+
+
+def test_participants_not_taking_part_are_not_counted(small_study):
+    """Defence in depth: a status changed outside the services (e.g. by hand in SQL)."""
+    from desktop.models.schema import Participant
+
+    Participant.update(status="declined").where(Participant.code == "P1").execute()
+    findings = study_findings(small_study.id)
+    assert findings["flow"][0]["measured"] == 7
+    assert _pillar(findings, "huisvesting")["n"] == 4

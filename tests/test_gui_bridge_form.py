@@ -301,3 +301,20 @@ def test_page_warns_at_once_when_a_participant_is_not_taking_part(qtbot, study, 
     assert page.code_error.isVisible() and "neemt niet deel" in page.code_error.text()
     assert page.choose_code("AL-001")
     assert not page.code_error.isVisible()
+
+
+def test_keep_editing_puts_the_forms_participant_back_in_the_code_field(
+        qtbot, study, participant, monkeypatch):
+    from desktop.models.services import participants as participant_service
+
+    participant_service.add_participant(
+        study.id, participant_service.ParticipantInput("AL-002", status="consented"))
+    page = _show(qtbot, BridgePage(study.id))
+    assert page.choose_code("AL-001")
+    page.form.rows[0].input.setFocus()
+    qtbot.keyClick(page.form.rows[0].input, "4")
+    monkeypatch.setattr(page.form, "ask_discard", lambda: False)  # keep editing
+    page.code.setText("AL-002")
+    assert not page.choose_code("AL-002")
+    assert page.code.text() == "AL-001" and page.form.participant_id == participant.id
+    assert page.form.rows[0].input.text() == "4"

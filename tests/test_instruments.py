@@ -72,3 +72,9 @@ def test_broken_definitions_name_file_field_and_problem(text, field, problem):
         parse_definition(text, "mijn-brug.json")
     message = error.value.message
     assert "mijn-brug.json" in message and field in message and problem in message
+
+
+def test_a_bridge_pillar_without_a_text_for_every_level_is_refused():
+    text = _broken(lambda d: d["items"][4]["levels"].pop("2"))
+    with pytest.raises(InstrumentDefinitionError, match=r"items\[4\]\.levels.*missing level text"):
+        parse_definition(text, "brug.json")

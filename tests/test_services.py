@@ -40,8 +40,8 @@ def test_english_study_gets_english_moment_names(db):
      "period_end", "vóór het begin"),
     (studies.StudyInput(name="X", period_start="31-02-2018"), "period_start", "geen geldige"),
     (studies.StudyInput(name="X", language="de"), "language", "Onbekende taal"),
-    (studies.StudyInput(name="X", moments=[studies.MomentSpec("A", 6),
-                                           studies.MomentSpec("B", 3)]), "moments", "oplopen"),
+    (studies.StudyInput(name="X", moments=[studies.MomentSpec("A", 0), studies.MomentSpec("B", 6),
+                                           studies.MomentSpec("C", 3)]), "moments", "oplopen"),
 ])
 def test_bad_study_input_is_refused(db, data, field, words):
     with pytest.raises(ValidationError) as error:
@@ -52,6 +52,7 @@ def test_bad_study_input_is_refused(db, data, field, words):
 
 def test_study_edit_keeps_moments_with_data_and_refuses_removing_them(study, participant):
     bridge.save_assessment(participant.id, study.moments[0].id, "2018-01-15", ALL_THREES)
+    bridge.save_assessment(participant.id, study.moments[1].id, "2018-07-15", ALL_THREES)
     specs = [studies.MomentSpec(m.name, m.months, m.key, m.id) for m in study.moments]
     specs.append(studies.MomentSpec("24 maanden", 24))
     data = studies.StudyInput(name="Pilot Alphen 2", sites=["Alphen aan den Rijn", "Leiden"],
@@ -59,7 +60,7 @@ def test_study_edit_keeps_moments_with_data_and_refuses_removing_them(study, par
     studies.update_study(study.id, data)
     updated = studies.get_study(study.id)
     assert updated.name == "Pilot Alphen 2" and len(updated.moments) == 4
-    data.moments = specs[1:]
+    data.moments = [specs[0], *specs[2:]]  # without the 6 months, which has an assessment
     with pytest.raises(ValidationError, match="heeft metingen"):
         studies.update_study(study.id, data)
     with pytest.raises(ValidationError, match="heeft deelnemers"):
@@ -207,3 +208,48 @@ def test_a_failing_save_rolls_back_everything(study, participant, monkeypatch):
     with pytest.raises(StorageError, match="schijf is vol"):
         bridge.save_assessment(participant.id, study.moments[0].id, "2018-01-15", ALL_THREES)
     assert Response.select().count() == 0 and ResponseValue.select().count() == 0
+
+
+def test_status_of_a_participant_with_assessments_stays_participating(study, participant):
+    bridge.save_assessment(participant.id, study.moments[0].id, "2018-01-15", ALL_THREES)
+    data = participants.participant_input(participant)
+    data.status = "declined"
+    with pytest.raises(ValidationError) as error:
+        participants.update_participant(participant.id, data)
+    assert error.value.field == "status" and "Gestopt" in error.value.message
+    data.status = "withdrawn"
+    participants.update_participant(participant.id, data)
+    assert participants.get_participant(participant.id).status == "withdrawn"
+
+
+def test_inclusion_date_cannot_move_past_the_first_assessment(study, participant):
+    bridge.save_assessment(participant.id, study.moments[0].id, "2018-01-15", ALL_THREES)
+    data = participants.participant_input(participant)
+    data.inclusion_date = "2018-02-01"
+    with pytest.raises(ValidationError, match="na de eerste meting") as error:
+        participants.update_participant(participant.id, data)
+    assert error.value.field == "inclusion_date"
+    assert participants.get_participant(participant.id).inclusion_date == dt.date(2018, 1, 8)
+
+
+@pytest.mark.parametrize("specs", [
+    [studies.MomentSpec("Voormeting", -3), studies.MomentSpec("Intake", 0)],
+    [studies.MomentSpec("Intake", 1), studies.MomentSpec("Later", 6)],
+])
+def test_the_first_moment_is_the_intake_at_zero_months(db, specs):
+    with pytest.raises(ValidationError, match="eerste meetmoment is de intake"):
+        studies.create_study(studies.StudyInput(name="X", moments=specs))
+
+
+def test_an_instrument_listed_twice_is_refused(db):
+    with pytest.raises(ValidationError, match="twee keer"):
+        studies.create_study(studies.StudyInput(name="X", instrument_keys=("bridge", "bridge")))
+
+
+def test_a_conflicting_insert_becomes_a_clear_storage_error(study, participant):
+    from desktop.models.database import transaction
+
+    with pytest.raises(StorageError, match="tegelijk"), transaction():
+        Participant.create(study=study.id, code="NEW-1")
+        Participant.create(study=study.id, code=participant.code)  # unique (study, code)
+    assert Participant.select().count() == 1  # the first insert was rolled back too

@@ -37,10 +37,8 @@ def open_database(
     Any reason the file cannot be used becomes a DatabaseOpenError with a sentence for the user.
     """
     if is_url(target):
-        from playhouse.db_url import connect  # team mode only
-
-        db = connect(str(target))
         location = str(target).split("@")[-1]
+        db = _connect_url(str(target), location)
     else:
         path = Path(target).expanduser()
         location = str(path)
@@ -51,17 +49,40 @@ def open_database(
     database.initialize(db)
     try:
         db.connect(reuse_if_open=True)
-        ensure_schema(db)
+        ensure_schema(db, create=create)
     except DatabaseOpenError:
         close_database()
         raise
     except (pw.DatabaseError, sqlite3.DatabaseError) as error:
         close_database()
         raise translate_database_error(error, location) from None
+    except pw.ImproperlyConfigured as error:  # e.g. the PostgreSQL driver is not installed
+        close_database()
+        raise DatabaseOpenError("error.db_connection", path=location, reason=str(error)) from None
     if not is_url(target):
-        os.chmod(target, 0o600)
+        _make_private(Path(target).expanduser())
     log.info("opened database %s", location)
     return db
+
+
+def _connect_url(url: str, location: str) -> pw.Database:
+    """A database server (team mode); an unknown scheme or missing driver is said plainly."""
+    from playhouse.db_url import connect
+
+    try:
+        return connect(url)
+    except (ImportError, RuntimeError, ValueError, KeyError) as error:
+        raise DatabaseOpenError("error.db_connection", path=location,
+                                reason=str(error) or type(error).__name__) from None
+
+
+def _make_private(path: Path) -> None:
+    """Participants' data: readable by the owner only, where the owner is us."""
+    try:
+        if path.stat().st_uid == os.getuid():
+            path.chmod(0o600)
+    except OSError as error:  # a shared file owned by someone else: theirs to protect
+        log.warning("cannot restrict permissions of %s: %s", path, error)
 
 
 def _check_file(path: Path, create: bool) -> None:
@@ -106,6 +127,9 @@ def transaction() -> Iterator[None]:
         db = database.obj
         location = getattr(db, "database", "") if db is not None else ""
         raise translate_database_error(error, str(location), StorageError) from None
+    except pw.IntegrityError as error:  # e.g. two people saving the same new record at once
+        log.warning("integrity error on save: %s", error)
+        raise StorageError("error.db_conflict") from None
 
 
 def close_database() -> None:

@@ -13,7 +13,8 @@ from collections.abc import Iterator
 
 from desktop.i18n import tr
 from desktop.models import audit
-from desktop.models.schema import Participant, Response, ResponseValue, database
+from desktop.models.database import transaction
+from desktop.models.schema import Participant, Response, ResponseValue
 from desktop.models.services.studies import StudyInput, create_study, get_study, study_instrument
 
 SITES = ("Alphen aan den Rijn", "Leiden", "Gouda", "Zoetermeer")
@@ -40,8 +41,15 @@ def _chunks(rows: list[dict[str, object]]) -> Iterator[list[dict[str, object]]]:
 
 
 def write_demo(participants: int = 120, seed: int = 2017, language: str = "nl") -> int:
-    """Write a demo study into the open database; `participants` is how many take part."""
-    rng = random.Random(seed)
+    """Write a demo study into the open database; `participants` is how many take part.
+
+    One transaction: an interrupted demo leaves nothing behind.
+    """
+    with transaction():
+        return _write_demo(participants, random.Random(seed), language)
+
+
+def _write_demo(participants: int, rng: random.Random, language: str) -> int:
     study_id = create_study(StudyInput(
         name=tr("demo.study_name", language=language),
         organisation=tr("demo.organisation", language=language),
@@ -60,36 +68,35 @@ def write_demo(participants: int = 120, seed: int = 2017, language: str = "nl") 
     intake_span = (dt.date(2018, 7, 1) - first_day).days
     user = audit.current_user()
     now = dt.datetime.now().replace(microsecond=0)
-    with database.atomic():
-        next_id = (Participant.select(Participant.id).order_by(Participant.id.desc())
-                   .scalar() or 0) + 1
-        people: list[dict[str, object]] = []
-        taking_part = set(rng.sample(range(approached), participants))
-        for index in range(approached):
-            included = first_day + dt.timedelta(days=rng.randrange(intake_span))
-            if index in taking_part:
-                status = "withdrawn" if rng.random() < 0.08 else "consented"
-            else:
-                status = "declined" if rng.random() < 0.8 else "approached"
-            people.append({
-                "id": next_id + index,
-                "study": study_id,
-                "code": f"D{index + 1:05d}",
-                "site": rng.choices(site_ids, site_weights)[0],
-                "status": status,
-                "inclusion_date": included if index in taking_part else None,
-                "study_group": rng.choice(GROUPS) if index in taking_part else "",
-                "remarks": "",
-            })
-        for chunk in _chunks(people):
-            Participant.insert_many(chunk).execute()
-        responses, values = _assessments(rng, people, study.moments, definition, instrument_id,
-                                         user, now)
-        for chunk in _chunks(responses):
-            Response.insert_many(chunk).execute()
-        for chunk in _chunks(values):
-            ResponseValue.insert_many(chunk).execute()
-        audit.record("study", study_id, "demo", {"participants": (None, approached)})
+    next_id = (Participant.select(Participant.id).order_by(Participant.id.desc())
+               .scalar() or 0) + 1
+    people: list[dict[str, object]] = []
+    taking_part = set(rng.sample(range(approached), participants))
+    for index in range(approached):
+        included = first_day + dt.timedelta(days=rng.randrange(intake_span))
+        if index in taking_part:
+            status = "withdrawn" if rng.random() < 0.08 else "consented"
+        else:
+            status = "declined" if rng.random() < 0.8 else "approached"
+        people.append({
+            "id": next_id + index,
+            "study": study_id,
+            "code": f"D{index + 1:05d}",
+            "site": rng.choices(site_ids, site_weights)[0],
+            "status": status,
+            "inclusion_date": included if index in taking_part else None,
+            "study_group": rng.choice(GROUPS) if index in taking_part else "",
+            "remarks": "",
+        })
+    for chunk in _chunks(people):
+        Participant.insert_many(chunk).execute()
+    responses, values = _assessments(rng, people, study.moments, definition, instrument_id,
+                                     user, now)
+    for chunk in _chunks(responses):
+        Response.insert_many(chunk).execute()
+    for chunk in _chunks(values):
+        ResponseValue.insert_many(chunk).execute()
+    audit.record("study", study_id, "demo", {"participants": (None, approached)})
     return study_id
 
 

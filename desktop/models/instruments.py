@@ -135,6 +135,10 @@ def parse_definition(text: str, source: str = "<definition>") -> InstrumentDefin
             if not level_key.isdigit() or not low <= int(level_key) <= high:
                 raise _fail(source, f"{field}.levels.{level_key}", "level outside the scale")
             levels[int(level_key)] = _texts(level_texts, source, f"{field}.levels.{level_key}")
+        expected = set(range(low, high + 1))
+        if (levels or data.get("kind") == "bridge") and set(levels) != expected:
+            missing = sorted(expected - set(levels))
+            raise _fail(source, f"{field}.levels", f"missing level text for {missing}")
         items.append(Item(raw["key"], _texts(raw.get("label"), source, f"{field}.label"), levels))
     return InstrumentDefinition(
         key=key,

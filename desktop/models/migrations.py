@@ -38,7 +38,9 @@ def stored_version(db: pw.Database) -> int | None:
             raise DatabaseOpenError("error.db_foreign")
         return None
     row = SchemaVersion.select().first()
-    return row.version if row else None
+    if row is None:  # our tables, but the version row is gone: do not guess
+        raise DatabaseOpenError("error.db_damaged")
+    return row.version
 
 
 def backup_sqlite(db: pw.SqliteDatabase, label: str) -> Path:
@@ -56,12 +58,13 @@ def backup_sqlite(db: pw.SqliteDatabase, label: str) -> Path:
     return target
 
 
-def ensure_schema(db: pw.Database) -> Path | None:
-    """Create a new schema, or migrate an older one after a backup; refuse a newer one.
-
-    Returns the backup path when a migration ran.
+def ensure_schema(db: pw.Database, create: bool = True) -> Path | None:
+    """Create a new schema (when asked to), or migrate an older one after a backup; refuse a
+    newer one. Returns the backup path when a migration ran.
     """
     version = stored_version(db)
+    if version is None and not create:  # an empty file where a study was expected
+        raise DatabaseOpenError("error.db_empty")
     if version is None:
         with db.atomic():
             db.create_tables(MODELS)
@@ -86,6 +89,7 @@ def ensure_schema(db: pw.Database) -> Path | None:
                 SchemaVersion.update(version=target).execute()
                 if _is_sqlite(db) and db.execute_sql("PRAGMA foreign_key_check").fetchall():
                     raise DatabaseOpenError("error.migration_failed", version=target)
+        db.create_tables(MODELS, safe=True)  # indexes a rebuilt table lost come back
     finally:
         if _is_sqlite(db):
             db.execute_sql("PRAGMA foreign_keys = ON")

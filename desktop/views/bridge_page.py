@@ -132,6 +132,8 @@ class BridgePage(Page):
             self.form.focus_date()  # same participant again: keep what is typed
             return True
         if not self.form.confirm_discard():
+            current = next((r for r in self._rows.values() if r.id == self.participant_id), None)
+            self.code.setText(current.code if current else "")  # the form's participant
             return False
         row = next((r for r in self._rows.values() if r.id == participant_id), None)
         if row is None:
@@ -169,7 +171,6 @@ class BridgePage(Page):
         """Say what was saved, then go on: next moment's date, or the code of the next one."""
         self._update_tabs()
         self.status_message.emit(message)
-        self.data_changed.emit()
         index = self.tabs.currentIndex()
         if index + 1 < self.tabs.count():
             self.tabs.setCurrentIndex(index + 1)

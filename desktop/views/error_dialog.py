@@ -9,10 +9,8 @@ from __future__ import annotations
 
 import logging
 import traceback
-from collections.abc import Callable
 from enum import Enum
 from types import TracebackType
-from typing import TypeVar
 
 from PySide6.QtWidgets import (
     QApplication,
@@ -31,7 +29,6 @@ from desktop.models.errors import BrugmeterError
 from desktop.views import theme
 
 log = logging.getLogger(__name__)
-T = TypeVar("T")
 
 
 class DatabaseChoice(Enum):
@@ -59,15 +56,6 @@ def show_error(parent: QWidget | None, error: BaseException) -> None:
 def show_unexpected(parent: QWidget | None, error: BaseException) -> None:
     log.error("unexpected error", exc_info=(type(error), error, error.__traceback__))
     UnexpectedErrorDialog(error, parent).exec()
-
-
-def guarded(parent: QWidget | None, action: Callable[[], T]) -> T | None:
-    """Run an action; show what went wrong instead of raising (None then)."""
-    try:
-        return action()
-    except BrugmeterError as error:
-        show_error(parent, error)
-        return None
 
 
 def ask_database_choice(parent: QWidget | None, error: BrugmeterError) -> DatabaseChoice:

@@ -18,7 +18,6 @@ class Page(QWidget):
     """
 
     status_message = Signal(str)  # "Saved: AL-001, intake" → the window's status bar
-    data_changed = Signal()  # something was saved; other pages refresh when next shown
 
     def __init__(self, study_id: int, parent: QWidget | None = None) -> None:
         super().__init__(parent)

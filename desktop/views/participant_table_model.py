@@ -22,7 +22,6 @@ COLUMN_KEYS = ("code", "site", "status", "group", "inclusion", "measured")
 
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1  # a value that sorts right: dates as dates, ints as ints
 ID_ROLE = Qt.ItemDataRole.UserRole + 2  # the participant id
-KEY_ROLE = Qt.ItemDataRole.UserRole + 3  # the untranslated value (status key)
 
 _Index = QModelIndex | QPersistentModelIndex
 
@@ -106,8 +105,6 @@ class ParticipantTableModel(QAbstractTableModel):
             return self._sort_value(row, column)
         if role == ID_ROLE:
             return row.id
-        if role == KEY_ROLE:
-            return row.status if column == STATUS else self._display(row, column)
         if role == Qt.ItemDataRole.TextAlignmentRole and column in (INCLUSION, MEASURED):
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         return None

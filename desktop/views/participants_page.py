@@ -51,8 +51,6 @@ class ParticipantsPage(Page):
             combo.setSizeAdjustPolicy(
                 QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
             combo.setMinimumContentsLength(12)
-        for combo in (self.site_filter, self.status_filter):
-            combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         self.status_filter.addItem(tr("entry.participants.all_statuses"), "")
         for key in participants.RECRUITMENT_STATUSES:
             self.status_filter.addItem(tr(f"status.{key}"), key)
@@ -195,7 +193,6 @@ class ParticipantsPage(Page):
         self._show_count()
         self.select_participant(participant_id)
         self.status_message.emit(message)
-        self.data_changed.emit()
 
     def confirm_leave(self) -> bool:
         return self.editor.confirm_discard()

@@ -19,17 +19,14 @@ SAVE: Shortcut = _Std.Save  # Ctrl+S
 SAVE_AND_NEXT: Shortcut = "Ctrl+Return"  # save a form and return to its first field
 SAVE_AND_NEXT_KEYPAD: Shortcut = "Ctrl+Enter"  # the same from the numeric keypad
 NEW_PARTICIPANT: Shortcut = _Std.New  # Ctrl+N
-FIND: Shortcut = _Std.Find  # Ctrl+F
 NEXT_MOMENT: Shortcut = "Ctrl+PgDown"
 PREVIOUS_MOMENT: Shortcut = "Ctrl+PgUp"
 INSERT_ROW: Shortcut = "Ins"
 DELETE_ROW: Shortcut = "Del"
-REFRESH: Shortcut = _Std.Refresh  # F5
 
 # Application
 OPEN: Shortcut = _Std.Open  # Ctrl+O
 QUIT: Shortcut = "Ctrl+Q"  # StandardKey.Quit is empty on Windows
-HELP: Shortcut = _Std.HelpContents  # F1
 
 # Ctrl+1 … Ctrl+9: the first nine entries of the main window's navigation.
 GO_TO_PAGE: tuple[Shortcut, ...] = tuple(f"Ctrl+{number}" for number in range(1, 10))

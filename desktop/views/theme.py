@@ -76,15 +76,6 @@ def heading_style() -> str:
     return f"color: {PRIMARY}; font-weight: 600;"
 
 
-def bar_style(colour: str = PRIMARY) -> str:
-    """A flat QProgressBar in our colours (Fusion's default gradient is loud)."""
-    return (
-        f"QProgressBar {{ border: 1px solid {GREY_300}; border-radius: 3px;"
-        f" background: {WHITE}; max-height: {BAR_HEIGHT}px; text-align: center; }}"
-        f" QProgressBar::chunk {{ background: {colour}; border-radius: 2px; }}"
-    )
-
-
 def navigation_style() -> str:
     """Roomy navigation entries: the list is the main way around the window."""
     return (

@@ -19,7 +19,7 @@ from desktop.models.schema import (
     Site,
     database,
 )
-from desktop.models.services.validation import clean_text, parse_date, require_past
+from desktop.models.services.validation import as_date, clean_text, parse_date, require_past
 
 _CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,39}$")
 
@@ -133,6 +133,7 @@ def update_participant(participant_id: int, data: ParticipantInput,
             raise ValidationError("code", "error.code_duplicate", code=fields["code"])
         if expected_version is not None and current.version != expected_version:
             raise ValidationError("code", "error.record_changed")
+        _check_against_assessments(participant_id, fields)
         old = {k: getattr(current, k) for k in fields if k != "site"}
         old["site"] = current.site_id
         changes = audit.changes_between(old, fields)
@@ -142,6 +143,22 @@ def update_participant(participant_id: int, data: ParticipantInput,
             Participant.id == participant_id
         ).execute()
         audit.record("participant", participant_id, "update", changes)
+
+
+def _check_against_assessments(participant_id: int, fields: dict[str, object]) -> None:
+    """A participant with assessments keeps a participating status and an inclusion date on
+    or before the first assessment: otherwise findings would count what the form refuses."""
+    first = (Response.select(pw.fn.MIN(Response.assessed_on))
+             .where(Response.participant == participant_id).scalar())
+    if first is None:
+        return
+    if fields["status"] not in PARTICIPATING_STATUSES:
+        raise ValidationError("status", "error.status_has_assessments")
+    inclusion = fields["inclusion_date"]
+    first_date = as_date(first)
+    if isinstance(inclusion, dt.date) and first_date and inclusion > first_date:
+        raise ValidationError("inclusion_date", "error.inclusion_after_assessment",
+                              date=first_date.isoformat())
 
 
 def _participant(participant_id: int) -> Participant:
@@ -183,12 +200,7 @@ def participant_rows(study_id: int) -> list[ParticipantRow]:
         .order_by(Participant.code)
     )
     return [
-        ParticipantRow(pid, code, site or "", status, group, _as_date(inclusion), n or 0)
+        ParticipantRow(pid, code, site or "", status, group, as_date(inclusion), n or 0)
         for pid, code, site, status, group, inclusion, n in database.execute(query)
     ]
 
-
-def _as_date(value: object) -> dt.date | None:
-    if value is None or isinstance(value, dt.date):
-        return value  # type: ignore[return-value]
-    return dt.date.fromisoformat(str(value)[:10])

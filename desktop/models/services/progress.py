@@ -18,6 +18,7 @@ from desktop.models.schema import (
     database,
 )
 from desktop.models.services.studies import study_instrument
+from desktop.models.services.validation import as_date
 
 
 @dataclass(frozen=True)
@@ -59,7 +60,8 @@ def entry_progress(study_id: int) -> EntryProgress:
         Response.select(Response.moment, Site.name, pw.fn.COUNT(Response.id))
         .join(Participant)
         .join(Site, on=(Participant.site == Site.id), join_type=pw.JOIN.LEFT_OUTER)
-        .where((Participant.study == study_id) & (Response.instrument == instrument_id))
+        .where((Participant.study == study_id) & (Response.instrument == instrument_id)
+               & Participant.status.in_(PARTICIPATING_STATUSES))
         .group_by(Response.moment, Site.name)
     )
     for moment_id, site_name, count in counts:
@@ -92,7 +94,9 @@ WITH levels AS (
     FROM response_value v
     JOIN response r ON r.id = v.response_id
     JOIN moment m ON m.id = r.moment_id
+    JOIN participant p ON p.id = r.participant_id
     WHERE m.study_id = {p} AND r.instrument_id = {p} AND v.value IS NOT NULL
+      AND p.status IN ({participating})
 ), latest AS (
     SELECT pid, item, MAX(pos) AS pos FROM levels WHERE pos > 0 GROUP BY pid, item
 )
@@ -108,7 +112,9 @@ SELECT v.item, m.key, v.missing_reason, COUNT(*)
 FROM response_value v
 JOIN response r ON r.id = v.response_id
 JOIN moment m ON m.id = r.moment_id
+JOIN participant p ON p.id = r.participant_id
 WHERE m.study_id = {p} AND r.instrument_id = {p} AND v.value IS NULL
+  AND p.status IN ({participating})
 GROUP BY v.item, m.key, v.missing_reason
 """
 
@@ -123,7 +129,7 @@ def bridge_data(study_id: int) -> BridgeData:
         .where(Moment.study == study_id).order_by(Moment.position).tuples()
     )
     participants = {
-        pid: (status, _as_date(included))
+        pid: (status, as_date(included))
         for pid, status, included in db.execute(
             Participant.select(Participant.id, Participant.status, Participant.inclusion_date)
             .where(Participant.study == study_id)
@@ -136,12 +142,10 @@ def bridge_data(study_id: int) -> BridgeData:
     ):
         measured[moment_id].add(pid)
     params = (study_id, instrument_id)
-    pairs = db.execute_sql(_PAIRS.format(p=db.param), params).fetchall()
-    missing = db.execute_sql(_MISSING.format(p=db.param), params).fetchall()
+    participating = ", ".join(f"'{status}'" for status in PARTICIPATING_STATUSES)  # constants
+    pairs = db.execute_sql(_PAIRS.format(p=db.param, participating=participating),
+                           params).fetchall()
+    missing = db.execute_sql(_MISSING.format(p=db.param, participating=participating),
+                             params).fetchall()
     return BridgeData(definition, moments, participants, measured, pairs, missing)
 
-
-def _as_date(value: object) -> dt.date | None:
-    if value is None or isinstance(value, dt.date):
-        return value  # type: ignore[return-value]
-    return dt.date.fromisoformat(str(value)[:10])

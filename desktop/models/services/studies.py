@@ -102,8 +102,12 @@ def _checked(data: StudyInput) -> dict[str, object]:
     if len({n.casefold() for n in names}) != len(names):
         raise ValidationError("moments", "error.moment_duplicate")
     months = [m.months for m in moments]
+    if months[0] != 0:
+        raise ValidationError("moments", "error.moment_intake_first")
     if any(later <= earlier for earlier, later in zip(months, months[1:], strict=False)):
         raise ValidationError("moments", "error.moment_order")
+    if len(set(data.instrument_keys)) != len(data.instrument_keys):
+        raise ValidationError("instruments", "error.instrument_twice")
     unknown = [key for key in data.instrument_keys if key not in builtin_definitions()]
     if unknown:
         raise ValidationError("instruments", "error.instrument_unknown", key=unknown[0])
@@ -215,6 +219,7 @@ def study_instrument(study_id: int, kind: str = "bridge") -> tuple[int, Instrume
         Instrument.select(Instrument.id, Instrument.version, Instrument.definition)
         .join(StudyInstrument)
         .where((StudyInstrument.study == study_id) & (Instrument.kind == kind))
+        .order_by(Instrument.id)
         .first()
     )
     if row is None:

@@ -29,6 +29,13 @@ def parse_date(raw: object, field: str) -> dt.date | None:
         raise ValidationError(field, "error.date_invalid", value=text) from None
 
 
+def as_date(value: object) -> dt.date | None:
+    """A date as the driver returned it (SQLite gives text, PostgreSQL a date)."""
+    if value is None or isinstance(value, dt.date):
+        return value  # type: ignore[return-value]
+    return dt.date.fromisoformat(str(value)[:10])
+
+
 def require_past(value: dt.date, field: str, today: dt.date | None = None) -> dt.date:
     today = today or dt.date.today()
     if value > today:
