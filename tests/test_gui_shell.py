@@ -358,7 +358,7 @@ def test_study_dialog_tab_chain_reaches_every_input(qtbot, db):
     dlg = StudyDialog()
     qtbot.addWidget(dlg)
     seen, widget = [], dlg.name_edit
-    for _ in range(40):
+    for _ in range(80):  # labels and error labels are in the chain too
         seen.append(widget)
         widget = widget.nextInFocusChain()
     for field_input in dlg.inputs.values():
@@ -484,3 +484,16 @@ def test_excepthook_routes_unexpected_errors_to_the_dialog(monkeypatch):
     error = _raise_and_catch()
     error_dialog.excepthook(type(error), error, error.__traceback__)
     assert seen == [error]
+
+
+def test_study_dialog_lists_the_instruments_and_keeps_the_bridge(qtbot, study):
+    dlg = StudyDialog(study.id)
+    qtbot.addWidget(dlg)
+    item = dlg.instruments_list.item(0)
+    assert item.text() == "Brug naar Zelfredzaamheid®"
+    assert item.checkState() == Qt.CheckState.Checked
+    item.setCheckState(Qt.CheckState.Unchecked)
+    dlg.accept()
+    assert dlg.isVisible() or dlg.result() == 0
+    assert "Brug" in dlg.errors["instruments"].text()
+    assert studies.get_study(study.id).instrument_keys == ("bridge",)

@@ -253,3 +253,14 @@ def test_a_conflicting_insert_becomes_a_clear_storage_error(study, participant):
         Participant.create(study=study.id, code="NEW-1")
         Participant.create(study=study.id, code=participant.code)  # unique (study, code)
     assert Participant.select().count() == 1  # the first insert was rolled back too
+
+
+def test_a_study_keeps_its_bridge_instrument(study):
+    assert ("bridge", "Brug naar Zelfredzaamheid®") in studies.available_instruments()
+    data = studies.StudyInput(name=study.name, sites=[s.name for s in study.sites],
+                              moments=[studies.MomentSpec(m.name, m.months, m.key, m.id)
+                                       for m in study.moments], instrument_keys=())
+    with pytest.raises(ValidationError) as error:
+        studies.update_study(study.id, data)
+    assert error.value.field == "instruments" and "Brug" in error.value.message
+    assert studies.get_study(study.id).instrument_keys == ("bridge",)

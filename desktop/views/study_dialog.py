@@ -88,6 +88,17 @@ class StudyDialog(QDialog):
         self.moments_table.verticalHeader().setVisible(False)
         self.moments_table.setMaximumHeight(150)
         self.moments_table.setWordWrap(False)
+        self.instruments_list = QListWidget()
+        default_keys = studies.StudyInput("").instrument_keys
+        for key, title in studies.available_instruments():
+            item = QListWidgetItem(title)
+            item.setData(Qt.ItemDataRole.UserRole, key)
+            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+            item.setCheckState(Qt.CheckState.Checked if key in default_keys
+                               else Qt.CheckState.Unchecked)
+            self.instruments_list.addItem(item)
+        self.instruments_list.setMaximumHeight(
+            self.instruments_list.sizeHintForRow(0) * max(2, self.instruments_list.count()) + 8)
 
         self.errors: dict[str, QLabel] = {}
         self.inputs: dict[str, QWidget] = {
@@ -99,6 +110,7 @@ class StudyDialog(QDialog):
             "period_end": self.end_edit,
             "sites": self.sites_list,
             "moments": self.moments_table,
+            "instruments": self.instruments_list,
         }
         self.add_site_button, self.remove_site_button = self._row_buttons(
             self.sites_list, "site", self.add_site, self.remove_site
@@ -137,7 +149,8 @@ class StudyDialog(QDialog):
         chain = [self.name_edit, self.organisation_edit, self.municipality_edit,
                  self.language_combo, self.start_edit, self.end_edit, self.sites_list,
                  self.add_site_button, self.remove_site_button, self.moments_table,
-                 self.add_moment_button, self.remove_moment_button, self.buttons]
+                 self.add_moment_button, self.remove_moment_button, self.instruments_list,
+                 self.buttons]
         for first, second in zip(chain, chain[1:], strict=False):
             QWidget.setTabOrder(first, second)
 
@@ -202,6 +215,10 @@ class StudyDialog(QDialog):
         self._fill_moments(
             [studies.MomentSpec(m.name, m.months, m.key, m.id) for m in study.moments]
         )
+        for row in range(self.instruments_list.count()):
+            item = self.instruments_list.item(row)
+            used = item.data(Qt.ItemDataRole.UserRole) in study.instrument_keys
+            item.setCheckState(Qt.CheckState.Checked if used else Qt.CheckState.Unchecked)
 
     def _fill_moments(self, specs: list[studies.MomentSpec]) -> None:
         self.moments_table.setRowCount(0)
@@ -245,6 +262,11 @@ class StudyDialog(QDialog):
             period_end=self.end_edit.text(),
             sites=sites,
             moments=moments,
+            instrument_keys=tuple(
+                item.data(Qt.ItemDataRole.UserRole)
+                for item in map(self.instruments_list.item, range(self.instruments_list.count()))
+                if item.checkState() == Qt.CheckState.Checked
+            ),
         )
 
     # editing the lists --------------------------------------------------------------------

@@ -111,6 +111,8 @@ def _checked(data: StudyInput) -> dict[str, object]:
     unknown = [key for key in data.instrument_keys if key not in builtin_definitions()]
     if unknown:
         raise ValidationError("instruments", "error.instrument_unknown", key=unknown[0])
+    if not any(builtin_definitions()[key].kind == "bridge" for key in data.instrument_keys):
+        raise ValidationError("instruments", "error.bridge_required")
     return {
         "name": clean_text(data.name, "name", 200, required=True),
         "organisation": clean_text(data.organisation, "organisation", 200),
@@ -132,8 +134,7 @@ def create_study(data: StudyInput) -> int:
         audit.record("study", study.id, "insert", {k: (None, v) for k, v in fields.items()})
         _replace_sites(study, checked["sites"])
         _replace_moments(study, checked["moments"])
-        for key in data.instrument_keys:
-            StudyInstrument.create(study=study, instrument=ensure_instrument(key))
+        _replace_instruments(study, data.instrument_keys)
     return study.id
 
 
@@ -150,6 +151,7 @@ def update_study(study_id: int, data: StudyInput) -> None:
             audit.record("study", study_id, "update", changes)
         _replace_sites(study, checked["sites"])
         _replace_moments(study, checked["moments"])
+        _replace_instruments(study, data.instrument_keys)
 
 
 def _replace_sites(study: Study, names: list[str]) -> None:
@@ -195,6 +197,34 @@ def _replace_moments(study: Study, specs: list[MomentSpec]) -> None:
         moment = Moment.create(study=study, key=key, name=spec.name, position=position,
                                months=spec.months)
         audit.record("moment", moment.id, "insert", {"name": (None, spec.name)})
+
+
+def _replace_instruments(study: Study, keys: tuple[str, ...]) -> None:
+    """Link the chosen instruments; one with responses in this study is never unlinked."""
+    linked = {
+        link.instrument.key: link
+        for link in StudyInstrument.select(StudyInstrument, Instrument).join(Instrument)
+        .where(StudyInstrument.study == study)
+    }
+    for key in keys:
+        if key not in linked:
+            StudyInstrument.create(study=study, instrument=ensure_instrument(key))
+            audit.record("study", study.id, "update", {"instrument": (None, key)})
+    for key, link in linked.items():
+        if key in keys:
+            continue
+        if (Response.select().join(Participant)
+                .where((Response.instrument == link.instrument_id)
+                       & (Participant.study == study)).exists()):
+            raise ValidationError("instruments", "error.instrument_in_use", key=key)
+        audit.record("study", study.id, "update", {"instrument": (key, None)})
+        link.delete_instance()
+
+
+def available_instruments(language: str | None = None) -> list[tuple[str, str]]:
+    """The instruments a study can use, as (key, title), for choosing in the study dialog."""
+    return [(key, definition.title(language))
+            for key, definition in builtin_definitions().items()]
 
 
 def ensure_instrument(key: str) -> Instrument:
