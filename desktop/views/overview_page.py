@@ -168,7 +168,6 @@ class OverviewPage(Page):
         ).defaultSectionSize()
         view.setFixedHeight(height)
 
-
     def refresh(self) -> None:
         try:
             data = progress.entry_progress(self.study_id)
