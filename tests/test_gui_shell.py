@@ -497,3 +497,8 @@ def test_study_dialog_lists_the_instruments_and_keeps_the_bridge(qtbot, study):
     assert dlg.isVisible() or dlg.result() == 0
     assert "Brug" in dlg.errors["instruments"].text()
     assert studies.get_study(study.id).instrument_keys == ("bridge",)
+
+
+def test_overview_fills_in_right_after_the_window_is_shown(qtbot, window, participant):
+    overview = window.page(0)
+    qtbot.waitUntil(lambda: "1 van de 1" in overview.summary.text())
