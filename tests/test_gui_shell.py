@@ -499,6 +499,6 @@ def test_study_dialog_lists_the_instruments_and_keeps_the_bridge(qtbot, study):
     assert studies.get_study(study.id).instrument_keys == ("bridge",)
 
 
-def test_overview_fills_in_right_after_the_window_is_shown(qtbot, window, participant):
+def test_overview_is_filled_when_the_window_opens(qtbot, participant, window):
     overview = window.page(0)
     qtbot.waitUntil(lambda: "1 van de 1" in overview.summary.text())
