@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import logging
 import os
 import sys
 from collections.abc import Sequence
@@ -14,8 +13,6 @@ from typing import Any
 from desktop import __version__, i18n
 from desktop.i18n import tr
 from desktop.models.errors import BrugmeterError
-
-log = logging.getLogger(__name__)
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -81,7 +78,7 @@ def _open(target: str | None, create: bool) -> None:
 
 def _demo(target: str | None, participants: int, seed: int) -> int:
     from desktop.models.demo import write_demo
-    from desktop.models.services.studies import list_studies
+    from desktop.models.services.studies import get_study, list_studies
     from desktop.paths import demo_database
 
     if not 1 <= participants <= 100_000:
@@ -93,8 +90,6 @@ def _demo(target: str | None, participants: int, seed: int) -> int:
         print(tr("cli.error", message=tr("cli.db_exists", path=path)), file=sys.stderr)
         return 1
     study_id = write_demo(participants, seed, i18n.language())
-    from desktop.models.services.studies import get_study
-
     print(tr("cli.demo_written", name=get_study(study_id).name, path=Path(path),
              participants=participants))
     return 0

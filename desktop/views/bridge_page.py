@@ -19,8 +19,7 @@ from desktop.models.services import bridge, participants, studies
 from desktop.views import shortcuts, theme
 from desktop.views.bridge_form import BridgeForm
 from desktop.views.page import Page
-from desktop.views.participant_table_model import format_date
-from desktop.views.widgets import error_label
+from desktop.views.widgets import error_label, format_date
 
 
 class BridgePage(Page):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from PySide6.QtCore import (
@@ -16,6 +15,7 @@ from PySide6.QtCore import (
 
 from desktop.i18n import tr
 from desktop.models.services.participants import ParticipantRow
+from desktop.views.widgets import format_date
 
 CODE, SITE, STATUS, GROUP, INCLUSION, MEASURED = range(6)
 COLUMN_KEYS = ("code", "site", "status", "group", "inclusion", "measured")
@@ -24,11 +24,6 @@ SORT_ROLE = Qt.ItemDataRole.UserRole + 1  # a value that sorts right: dates as d
 ID_ROLE = Qt.ItemDataRole.UserRole + 2  # the participant id
 
 _Index = QModelIndex | QPersistentModelIndex
-
-
-def format_date(value: dt.date | None) -> str:
-    """Dates as Dutch researchers write them on the paper forms: dd-mm-yyyy."""
-    return value.strftime("%d-%m-%Y") if value else ""
 
 
 class ParticipantTableModel(QAbstractTableModel):

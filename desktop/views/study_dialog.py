@@ -6,7 +6,6 @@ the user typed, so a typo in the end date never costs them the list of sites.
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable
 
 from PySide6.QtCore import Qt
@@ -36,12 +35,9 @@ from desktop.i18n import tr
 from desktop.models.errors import BrugmeterError, ValidationError
 from desktop.models.services import studies
 from desktop.views import error_dialog, shortcuts, theme
+from desktop.views.widgets import format_date
 
 _SPEC_ROLE = Qt.ItemDataRole.UserRole
-
-
-def _date_text(value: dt.date | None) -> str:
-    return value.strftime("%d-%m-%Y") if value else ""
 
 
 class StudyDialog(QDialog):
@@ -208,8 +204,8 @@ class StudyDialog(QDialog):
         self.organisation_edit.setText(study.organisation)
         self.municipality_edit.setText(study.municipality)
         self.language_combo.setCurrentIndex(max(0, i18n.LANGUAGES.index(study.language)))
-        self.start_edit.setText(_date_text(study.period_start))
-        self.end_edit.setText(_date_text(study.period_end))
+        self.start_edit.setText(format_date(study.period_start))
+        self.end_edit.setText(format_date(study.period_end))
         for site in study.sites:
             self._append_site(site.name)
         self._fill_moments(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Callable
 
@@ -20,6 +21,11 @@ from desktop.i18n import tr
 from desktop.views import shortcuts, theme
 
 _ISO = re.compile(r"^\s*(\d{4})-(\d{1,2})-(\d{1,2})\s*$")
+
+
+def format_date(value: dt.date | None) -> str:
+    """Dates as Dutch researchers write them on the paper forms: dd-mm-yyyy."""
+    return value.strftime("%d-%m-%Y") if value else ""
 
 
 class DateLineEdit(QLineEdit):

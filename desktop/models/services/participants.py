@@ -152,7 +152,7 @@ def _check_against_assessments(participant_id: int, fields: dict[str, object]) -
              .where(Response.participant == participant_id).scalar())
     if first is None:
         return
-    if fields["status"] not in PARTICIPATING_STATUSES:
+    if not is_participating(str(fields["status"])):
         raise ValidationError("status", "error.status_has_assessments")
     inclusion = fields["inclusion_date"]
     first_date = as_date(first)
