@@ -37,6 +37,23 @@ def _parser() -> argparse.ArgumentParser:
     findings.add_argument("--study", help="study name, when the database holds several")
     findings.add_argument("--json", action="store_true", help="machine-readable JSON")
     findings.add_argument("--alpha", type=float, default=0.05, help="significance level")
+
+    instrument = commands.add_parser("instrument", help="list, import and set up instruments")
+    actions = instrument.add_subparsers(dest="action", required=True)
+    listing = actions.add_parser("list", help="instruments in the database and the study's")
+    importing = actions.add_parser("import", help="add or update an instrument definition")
+    importing.add_argument("file", type=Path, help="definition file (.json)")
+    settings = actions.add_parser("settings", help="the study's cut-off and norm group")
+    settings.add_argument("key", help="instrument key, e.g. financial_scarcity")
+    settings.add_argument("--cutoff", help="scale score counted as high (at least; 4,5 or 4.5)")
+    settings.add_argument("--norm-n", help="size of the norm group")
+    settings.add_argument("--norm-percent", help="%% high in the norm group")
+    settings.add_argument("--defaults", action="store_true",
+                          help="back to the figures in the definition file")
+    for sub in (listing, importing, settings):
+        sub.add_argument("--db", dest="db_command", help="database file or URL")
+    for sub in (listing, settings):
+        sub.add_argument("--study", help="study name, when the database holds several")
     return parser
 
 
@@ -51,6 +68,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _demo(target, args.participants, args.seed)
         if args.command == "findings":
             return _findings(target, args.study, args.json, args.alpha)
+        if args.command == "instrument":
+            return _instrument(target, args)
     except BrugmeterError as error:
         print(tr("cli.error", message=error.message), file=sys.stderr)
         return 1
@@ -113,6 +132,47 @@ def _findings(target: str | None, study_name: str | None, as_json: bool, alpha: 
     return 0
 
 
+def _instrument(target: str | None, args: argparse.Namespace) -> int:
+    from desktop.models.services import instrument_library
+    from desktop.models.services.studies import list_studies, resolve_study
+
+    _open(target, create=False)
+    if args.action == "import":
+        result = instrument_library.import_definition(args.file)
+        print(tr(f"cli.instrument_{result.action}", key=result.key, version=result.version,
+                 title=result.title))
+        return 0
+    if args.action == "settings":
+        study = resolve_study(args.study)
+        current = instrument_library.linked_instrument(study.id, args.key)
+        if args.defaults:
+            cutoff, norm_n, norm_percent = None, None, None
+        else:
+            cutoff = args.cutoff if args.cutoff is not None else (
+                None if current.cutoff_is_default or not current.cutoff
+                else current.cutoff.at_least)
+            keep_norm = current.norm is not None and not current.norm_is_default
+            norm_n = args.norm_n if args.norm_n is not None else (
+                current.norm.n if keep_norm else None)
+            norm_percent = args.norm_percent if args.norm_percent is not None else (
+                current.norm.percent_high if keep_norm else None)
+        instrument_library.set_instrument_settings(study.id, args.key, cutoff, norm_n,
+                                                   norm_percent)
+    studies = list_studies()
+    study = resolve_study(args.study) if studies else None
+    linked = {item.key: item for item in instrument_library.study_questionnaires(study.id)} \
+        if study else {}
+    for key, definition in instrument_library.catalogue().items():
+        line = f"{key:<24} v{definition.version:<3} {definition.kind:<14} {definition.title()}"
+        if key in linked:
+            item = linked[key]
+            cutoff = f"≥ {item.cutoff.at_least:g}" if item.cutoff else "–"
+            norm = (f"N={item.norm.n}, {item.norm.percent_high:g}%" if item.norm else "–")
+            line += "  " + tr("cli.instrument_in_study", cutoff=cutoff, norm=norm)
+        print(line)
+    return 0
+
+
 def _fmt(value: float | None, digits: int = 3) -> str:
     return "–" if value is None else f"{value:.{digits}f}"
 
@@ -141,7 +201,35 @@ def format_findings(findings: dict[str, Any]) -> str:
     lines.append("")
     lines.append(tr("findings.note", alpha=findings["bridge"]["alpha"],
                     min_pairs=findings["bridge"]["min_pairs"]))
+    for questionnaire in findings.get("questionnaires", []):
+        lines += [""] + _questionnaire_lines(questionnaire)
     return "\n".join(lines) + "\n"
+
+
+def _questionnaire_lines(found: dict[str, Any]) -> list[str]:
+    lines = [tr("findings.questionnaire_header", title=found["title"])]
+    for scale in found["scales"]:
+        mark = " *" if scale["significant"] else ""
+        lines.append(
+            f"  {scale['label']:<32} n={scale['n']:<5} {_fmt(scale['intake']['mean'], 2):>5} → "
+            f"{_fmt(scale['last']['mean'], 2):<5} p={_fmt(scale['p'])} "
+            f"p_holm={_fmt(scale['p_holm'])} r={_fmt(scale['r'], 2)}{mark}")
+    largest = found["largest_improvement"]
+    if largest:
+        lines.append("  " + tr("findings.largest_improvement", number=largest["number"],
+                               label=largest["label"], n=largest["n"],
+                               improvement=_fmt(largest["improvement"], 2)))
+    high = found["high"]
+    if high:
+        norm = high["norm"]
+        lines.append("  " + tr("findings.high", cutoff=f"{high['cutoff']:g}",
+                               intake=_fmt(high["intake"]["percent"], 0),
+                               n_intake=high["intake"]["n"],
+                               last=_fmt(high["last"]["percent"], 0), n_last=high["last"]["n"]))
+        if norm:
+            lines.append("  " + tr("findings.norm", percent=f"{norm['percent_high']:g}",
+                                   n=norm["n"]))
+    return lines
 
 
 if __name__ == "__main__":

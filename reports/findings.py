@@ -1,4 +1,5 @@
-"""The findings of DESIGN §4 as plain data: response, participant flow, Bridge change per pillar.
+"""The findings of DESIGN §4 as plain data: response, participant flow, Bridge change per pillar,
+questionnaires.
 
 One function per finding; `study_findings` gathers them for the CLI (`--json`), the app and the
 reports, so every output shows the same numbers.
@@ -11,8 +12,10 @@ from collections import Counter, defaultdict
 from typing import Any
 
 from desktop.models.schema import PARTICIPATING_STATUSES
-from desktop.models.services.progress import BridgeData, bridge_data
+from desktop.models.services.instrument_library import study_questionnaires
+from desktop.models.services.progress import BridgeData, bridge_data, questionnaire_rows
 from desktop.models.services.studies import StudyInfo, get_study
+from reports.questionnaires import questionnaire_change
 from reports.statistics import MIN_PAIRS, holm, wilcoxon_signed_rank
 
 PAIRING = "intake_vs_last_later_level"
@@ -121,7 +124,17 @@ def study_findings(study_id: int, alpha: float = 0.05, language: str | None = No
         "response": response_figures(dict(statuses)),
         "flow": participant_flow(data, today),
         "bridge": bridge_change(data, alpha, language),
+        "questionnaires": questionnaire_findings(study, alpha, language),
     }
+
+
+def questionnaire_findings(study: StudyInfo, alpha: float = 0.05,
+                           language: str | None = None) -> list[dict[str, Any]]:
+    """Every questionnaire of the study, in the order the study added them."""
+    moment_keys = {moment.position: moment.key for moment in study.moments}
+    return [questionnaire_change(
+        linked, questionnaire_rows(study.id, linked.id, linked.definition.item_keys),
+        moment_keys, alpha, language) for linked in study_questionnaires(study.id)]
 
 
 def _study_header(study: StudyInfo) -> dict[str, Any]:

@@ -32,13 +32,18 @@ def wilcoxon_signed_rank(before: Sequence[float], after: Sequence[float],
                          min_pairs: int = MIN_PAIRS) -> TestResult:
     """Wilcoxon signed-rank as SPSS: zeros dropped, average ranks for ties, normal
     approximation with tie-corrected variance, no continuity correction, two-sided p,
-    r = |Z| / √n with n all pairs (zeros included). Statistic is W+ (R's V)."""
+    r = |Z| / √n with n all pairs (zeros included). Statistic is W+ (R's V).
+    Differences are rounded to 9 decimals before ranking (float noise must not split ties)."""
     n = len(before)
     if n != len(after):
         raise ValueError("before and after must have the same length")
     if n < min_pairs:
         return TestResult(n, None, None, None, None, "too_few_pairs")
-    differences = [b - a for a, b in zip(before, after, strict=True) if b != a]
+    differences = [b - a for a, b in zip(before, after, strict=True)]
+    if not all(type(d) is int for d in differences):
+        # Rounded, so that scale means such as 5/12 − 3/12 and 4/12 − 2/12 tie as they should.
+        differences = [round(d, 9) for d in differences]
+    differences = [d for d in differences if d]
     m = len(differences)
     if m == 0:
         return TestResult(n, 0.0, 0.0, 1.0, 0.0)

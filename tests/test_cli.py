@@ -11,6 +11,7 @@ import sys
 import pytest
 
 from desktop.cli import main
+from desktop.paths import INSTRUMENTS
 
 
 def test_demo_then_findings_json_through_the_installed_command(tmp_path):
@@ -57,7 +58,7 @@ def test_demo_is_reproducible_from_its_seed(tmp_path, capsys):
         assert main(["findings", "--db", str(tmp_path / name), "--json"]) == 0
         close_database()
         findings = json.loads(capsys.readouterr().out)
-        results.append(findings["bridge"]["pillars"])
+        results.append((findings["bridge"]["pillars"], findings["questionnaires"]))
     assert results[0] == results[1]
 
 
@@ -127,3 +128,52 @@ def test_an_interrupted_demo_leaves_nothing_behind(tmp_path, monkeypatch, capsys
     close_database()
     open_database(tmp_path / "d.sqlite")
     assert list_studies() == []
+
+
+def test_demo_fills_the_questionnaires_like_the_pilot(tmp_path, capsys):
+    db = str(tmp_path / "demo.sqlite")
+    assert main(["demo", "--db", db, "--participants", "64", "--seed", "7"]) == 0
+    capsys.readouterr()
+    assert main(["findings", "--db", db, "--json"]) == 0
+    found = {q["instrument"]: q for q in json.loads(capsys.readouterr().out)["questionnaires"]}
+    scarcity, quality = found["financial_scarcity"], found["quality_of_life"]
+    # >90% high at intake against 10% of the norm group of N=1,115
+    assert scarcity["high"]["intake"]["percent"] > 90
+    assert scarcity["high"]["norm"] == {"n": 1115, "percent_high": 10.0, "is_default": True,
+                                        "label": scarcity["high"]["norm"]["label"]}
+    assert scarcity["scales"][0]["significant"] and scarcity["scales"][0]["n"] >= 20
+    assert scarcity["largest_improvement"]["item"] == "fs04"  # powerlessness about money
+    assert quality["worst_at_intake"]["item"] == "zorgen"  # worries weigh most at intake
+    assert quality["largest_improvement"]["item"] == "zorgen"
+    health = next(item for item in quality["items"] if item["item"] == "gezondheid")
+    assert health["improvement"] > 0
+
+
+def test_instrument_commands_import_list_and_set_the_norm(tmp_path, capsys):
+    from desktop.models.database import close_database
+
+    db = str(tmp_path / "demo.sqlite")
+    assert main(["demo", "--db", db, "--participants", "20"]) == 0
+    close_database()
+    definition = json.loads((INSTRUMENTS / "quality_of_life.json").read_text("utf-8"))
+    definition.update(key="wellbeing", name={"nl": "Welzijn", "en": "Well-being"})
+    path = tmp_path / "welzijn.json"
+    path.write_text(json.dumps(definition), "utf-8")
+    capsys.readouterr()
+    assert main(["instrument", "import", str(path), "--db", db]) == 0
+    close_database()
+    assert "'wellbeing' versie 1 (Welzijn) toegevoegd" in capsys.readouterr().out
+    assert main(["instrument", "settings", "financial_scarcity", "--cutoff", "5,5",
+                 "--norm-n", "2000", "--norm-percent", "12,5", "--db", db]) == 0
+    close_database()
+    listing = capsys.readouterr().out
+    assert "wellbeing" in listing and "hoog bij ≥ 5.5; normgroep N=2000, 12.5%" in listing
+    assert main(["instrument", "settings", "financial_scarcity", "--cutoff", "9",
+                 "--db", db]) == 1
+    close_database()
+    assert "afkappunt" in capsys.readouterr().err
+    assert main(["findings", "--db", db]) == 0
+    close_database()
+    text = capsys.readouterr().out
+    assert "Financiële schaarste" in text and "Normgroep: 12.5% hoog (N=2000)" in text
+    assert "Hoog (score ≥ 5.5)" in text

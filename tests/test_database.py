@@ -7,12 +7,13 @@ import sqlite3
 import stat
 from pathlib import Path
 
+import peewee
 import pytest
 
 from desktop.models.database import close_database, open_database
 from desktop.models.errors import DatabaseOpenError
 from desktop.models.migrations import CURRENT_VERSION
-from desktop.models.schema import SchemaVersion, database
+from desktop.models.schema import Instrument, SchemaVersion, database
 from desktop.models.services import bridge, participants, studies
 from desktop.paths import default_database
 
@@ -49,13 +50,21 @@ def test_older_schema_is_migrated_after_a_backup_and_keeps_its_data(tmp_path):
     row = participants.participant_rows(study.id)[0]
     assert (row.code, row.moments_measured) == ("V1-001", 1)
     stored = bridge.get_assessment(row.id, study.moments[0].id)
-    assert stored is not None and set(stored.levels.values()) == {2} and stored.version == 1
+    assert stored is not None and set(stored.values.values()) == {2} and stored.version == 1
     # the migrated file takes new saves with the new columns
     record = participants.get_participant(row.id)
     participants.update_participant(record.id, participants.ParticipantInput(
         "V1-001", record.site_id, "consented", record.inclusion_date, "beloning"),
         expected_version=1)
     assert participants.get_participant(row.id).version == 2
+    # version 3: instruments are versioned, and a study keeps its own cut-off and norm
+    from desktop.models.services import instrument_library
+
+    bridge_row = Instrument.get(Instrument.key == "bridge")
+    Instrument.create(key="bridge", kind="bridge", version=2, definition=bridge_row.definition)
+    with pytest.raises(peewee.IntegrityError):
+        Instrument.create(key="bridge", kind="bridge", version=2, definition="{}")
+    assert instrument_library.linked_instrument(study.id, "bridge").cutoff is None
 
 
 def test_a_second_open_of_a_migrated_file_makes_no_new_backup(tmp_path):
@@ -168,7 +177,7 @@ def test_save_while_another_program_holds_the_write_lock_is_refused_and_loses_no
         holder.close()
     assert bridge.get_assessment(participant.id, study.moments[0].id) is None
     bridge.save_assessment(participant.id, study.moments[0].id, "2018-01-15", {"huisvesting": 3})
-    assert bridge.get_assessment(participant.id, study.moments[0].id).levels["huisvesting"] == 3
+    assert bridge.get_assessment(participant.id, study.moments[0].id).values["huisvesting"] == 3
 
 
 def test_a_path_with_a_tilde_is_expanded(monkeypatch, tmp_path):

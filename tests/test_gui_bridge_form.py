@@ -9,7 +9,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QLabel, QLineEdit
 
 from desktop import i18n
-from desktop.models.services import bridge, participants, studies
+from desktop.models.services import bridge, instrument_library, participants
 from desktop.views.bridge_form import BridgeForm
 from desktop.views.bridge_page import BridgePage
 
@@ -57,7 +57,7 @@ def intake(study):
 
 @pytest.fixture
 def definition(study):
-    return studies.study_instrument(study.id, "bridge")[1]
+    return instrument_library.study_instrument(study.id, "bridge")[1]
 
 
 @pytest.fixture
@@ -80,7 +80,7 @@ def test_complete_assessment_in_at_most_twelve_keys(qtbot, form, participant, in
     stored = bridge.get_assessment(participant.id, intake.id)
     assert stored is not None
     assert stored.assessed_on == dt.date.today()
-    assert stored.levels == dict(zip(definition.item_keys, map(int, LEVELS), strict=True))
+    assert stored.values == dict(zip(definition.item_keys, map(int, LEVELS), strict=True))
     assert "AL-001" in saved.args[2] and "8" in saved.args[2]
     assert QApplication.focusWidget() is form.date and not form.has_unsaved_changes()
 
@@ -128,7 +128,7 @@ def test_invalid_key_is_refused_with_a_hint_and_not_stored(qtbot, form, particip
     typist.type(LEVELS[1:])
     typist.key(Qt.Key.Key_Return)
     stored = bridge.get_assessment(participant.id, intake.id)
-    assert stored.levels[definition.item_keys[0]] is None
+    assert stored.values[definition.item_keys[0]] is None
     assert stored.missing[definition.item_keys[0]] is None
 
 
@@ -167,8 +167,8 @@ def test_missing_pillar_is_stored_with_its_reason(qtbot, form, participant, inta
     typist.key(Qt.Key.Key_Return)
     stored = bridge.get_assessment(participant.id, intake.id)
     pillar = definition.item_keys[2]
-    assert stored.levels[pillar] is None and stored.missing[pillar] == reason
-    assert stored.levels[definition.item_keys[3]] == 5
+    assert stored.values[pillar] is None and stored.missing[pillar] == reason
+    assert stored.values[definition.item_keys[3]] == 5
 
 
 def test_pillar_left_empty_is_stored_as_empty(qtbot, form, participant, intake, definition):
@@ -178,8 +178,8 @@ def test_pillar_left_empty_is_stored_as_empty(qtbot, form, participant, intake, 
     typist.key(Qt.Key.Key_Return)
     stored = bridge.get_assessment(participant.id, intake.id)
     second = definition.item_keys[1]
-    assert stored.levels[second] is None and stored.missing[second] is None
-    assert stored.levels[definition.item_keys[2]] == 2
+    assert stored.values[second] is None and stored.missing[second] is None
+    assert stored.values[definition.item_keys[2]] == 2
 
 
 def test_leaving_with_unsaved_input_asks_and_keep_editing_keeps_it(qtbot, form, monkeypatch):
@@ -211,7 +211,7 @@ def test_loading_an_existing_assessment_shows_level_texts_and_saves_its_version(
     assert form.has_unsaved_changes()
     typist.key(Qt.Key.Key_Return)
     stored = bridge.get_assessment(participant.id, intake.id)
-    assert stored.levels[first.key] == 5 and stored.version == 2
+    assert stored.values[first.key] == 5 and stored.version == 2
 
 
 def test_english_shows_english_level_texts(qtbot, study, participant, intake, definition):

@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 from desktop import app as shell_app
 from desktop import i18n
 from desktop.models.errors import DatabaseOpenError
-from desktop.models.services import bridge, progress, studies
+from desktop.models.services import bridge, instrument_library, progress, studies
 from desktop.paths import CATALOGUES
 from desktop.views import error_dialog
 from desktop.views.error_dialog import DatabaseChoice, UnexpectedErrorDialog
@@ -89,7 +89,7 @@ def type_text(qtbot, text: str) -> None:
 
 # main window -------------------------------------------------------------------------------
 def test_main_window_title_and_overview_numbers(window, study, participant):
-    _, definition = studies.study_instrument(study.id)
+    _, definition = instrument_library.study_instrument(study.id)
     bridge.save_assessment(participant.id, study.moments[0].id, "15-01-2018",
                            {key: 3 for key in definition.item_keys})
     overview = window.page(0)

@@ -78,3 +78,48 @@ def test_a_bridge_pillar_without_a_text_for_every_level_is_refused():
     text = _broken(lambda d: d["items"][4]["levels"].pop("2"))
     with pytest.raises(InstrumentDefinitionError, match=r"items\[4\]\.levels.*missing level text"):
         parse_definition(text, "brug.json")
+
+
+def _questionnaire(mutate=None):
+    data = json.loads((INSTRUMENTS / "financial_scarcity.json").read_text(encoding="utf-8"))
+    if mutate:
+        mutate(data)
+    return json.dumps(data)
+
+
+def test_built_in_questionnaires_load_with_scales_cut_off_and_norm():
+    from desktop.models.instruments import builtin_definitions
+
+    scarcity = builtin_definitions()["financial_scarcity"]
+    assert len(scarcity.items) == 12 and (scarcity.minimum, scarcity.maximum) == (1, 7)
+    assert [s.key for s in scarcity.scales] == ["total", "resources", "control", "worry",
+                                                "short_term"]
+    assert scarcity.norm.n == 1115 and scarcity.norm.percent_high == 10.0
+    assert scarcity.cutoff.scale == "total" and scarcity.best == "min"
+    assert scarcity.value_label(7, "nl") == "Helemaal mee eens"
+    assert scarcity.value_label(1, "en") == "Strongly disagree"
+    assert "PLACEHOLDER" in scarcity.notes
+    quality = builtin_definitions()["quality_of_life"]
+    assert {"gezondheid", "zorgen"} <= set(quality.item_keys) and quality.best == "max"
+
+
+@pytest.mark.parametrize(("mutate", "field", "problem"), [
+    (lambda d: d["items"].append(dict(d["items"][0])), "items[12].key", "duplicate item key"),
+    (lambda d: d["reverse_items"].append("fs99"), "reverse_items[3]", "not an item of the scale"),
+    (lambda d: d["cutoff"].update(at_least=8), "cutoff.at_least", "outside the scale"),
+    (lambda d: d["cutoff"].update(scale="nope"), "cutoff.scale", "not a scale"),
+    (lambda d: d["items"][5]["label"].pop("en"), "items[5].label.en", "missing translation"),
+    (lambda d: d["scale"]["labels"].update({"9": {"nl": "x", "en": "x"}}), "scale.labels.9",
+     "outside the scale"),
+    (lambda d: d["scales"][1]["items"].append("zz"), "scales[1].items", "not an item"),
+    (lambda d: d["scales"][2].update(scoring="median"), "scales[2].scoring", "mean"),
+    (lambda d: d["missing_rule"].update(max_missing_fraction=1.5),
+     "missing_rule.max_missing_fraction", "fraction"),
+    (lambda d: d["norm"].update(percent_high=120), "norm.percent_high", "percentage"),
+    (lambda d: d.pop("cutoff"), "norm", "needs a cutoff"),
+])
+def test_broken_questionnaires_name_file_field_and_problem(mutate, field, problem):
+    with pytest.raises(InstrumentDefinitionError) as error:
+        parse_definition(_questionnaire(mutate), "schaarste.json")
+    message = error.value.message
+    assert "schaarste.json" in message and field in message and problem in message

@@ -8,7 +8,7 @@ import pytest
 
 from desktop.models.errors import StorageError, ValidationError
 from desktop.models.schema import AuditEntry, Participant, Response, ResponseValue
-from desktop.models.services import bridge, participants, studies
+from desktop.models.services import bridge, instrument_library, participants, studies
 from desktop.models.services.progress import entry_progress
 
 ALL_THREES = dict.fromkeys(
@@ -119,9 +119,9 @@ def test_assessment_is_stored_with_levels_reasons_and_empties(study, participant
     bridge.save_assessment(participant.id, study.moments[0].id, "15-01-2018", answers)
     stored = bridge.get_assessment(participant.id, study.moments[0].id)
     assert stored.assessed_on == dt.date(2018, 1, 15)
-    assert stored.levels["inkomen"] == 5 and stored.levels["huisvesting"] == 3
-    assert stored.levels["sparen"] is None and stored.missing["sparen"] == "not_discussed"
-    assert stored.levels["opleiding"] is None and stored.missing["opleiding"] is None
+    assert stored.values["inkomen"] == 5 and stored.values["huisvesting"] == 3
+    assert stored.values["sparen"] is None and stored.missing["sparen"] == "not_discussed"
+    assert stored.values["opleiding"] is None and stored.missing["opleiding"] is None
     assert ResponseValue.select().count() == 8
 
 
@@ -131,7 +131,7 @@ def test_resaving_changes_only_what_changed_and_audits_it(study, participant):
     bridge.save_assessment(participant.id, moment, "2018-01-15", dict(ALL_THREES, schulden=4),
                            expected_version=1)
     stored = bridge.get_assessment(participant.id, moment)
-    assert stored.levels["schulden"] == 4 and stored.version == 2
+    assert stored.values["schulden"] == 4 and stored.version == 2
     update = AuditEntry.get((AuditEntry.table == "response") & (AuditEntry.action == "update"))
     assert (update.field, update.old_value, update.new_value) == ("schulden", "3", "4")
     with pytest.raises(ValidationError, match="Iemand anders"):
@@ -256,7 +256,7 @@ def test_a_conflicting_insert_becomes_a_clear_storage_error(study, participant):
 
 
 def test_a_study_keeps_its_bridge_instrument(study):
-    assert ("bridge", "Brug naar Zelfredzaamheid®") in studies.available_instruments()
+    assert ("bridge", "Brug naar Zelfredzaamheid®") in instrument_library.available_instruments()
     data = studies.StudyInput(name=study.name, sites=[s.name for s in study.sites],
                               moments=[studies.MomentSpec(m.name, m.months, m.key, m.id)
                                        for m in study.moments], instrument_keys=())

@@ -15,7 +15,8 @@ from desktop.i18n import tr
 from desktop.models import audit
 from desktop.models.database import transaction
 from desktop.models.schema import Participant, Response, ResponseValue
-from desktop.models.services.studies import StudyInput, create_study, get_study, study_instrument
+from desktop.models.services.instrument_library import linked_instrument, study_instrument
+from desktop.models.services.studies import StudyInput, create_study, get_study
 
 SITES = ("Alphen aan den Rijn", "Leiden", "Gouda", "Zoetermeer")
 GROUPS = ("beloning", "geen beloning")
@@ -32,6 +33,19 @@ PROGRESS = {
     "sparen": (0.08, 0.07),
 }
 INTAKE_WEIGHTS = {1: 0.22, 2: 0.33, 3: 0.27, 4: 0.13, 5: 0.05}
+# Questionnaires: filled in at most intakes and at about half of the later conversations
+# (the pilot measured progress for 21–31 of its 64 participants). Per instrument: mean and
+# spread of a participant's level at intake, the mean change by the last moment (on the scored
+# scale, so negative for scarcity), and per item an offset and an extra change.
+QUESTIONNAIRES = ("financial_scarcity", "quality_of_life")
+FILLED_IN_AT_INTAKE, FILLED_IN_LATER = 0.8, 0.5
+QUESTIONNAIRE_MODEL = {
+    "financial_scarcity": (5.7, 0.6, -0.7, {"fs04": (0.2, -0.6), "fs07": (0.3, -0.2),
+                                            "fs08": (0.2, -0.2), "fs10": (-0.3, 0.2),
+                                            "fs12": (-0.6, 0.3)}),
+    "quality_of_life": (3.0, 0.45, 0.35, {"zorgen": (-1.0, 0.45), "financien": (-0.8, 0.1),
+                                          "gezondheid": (-0.3, 0.35), "leven": (0.1, 0.1)}),
+}
 CHUNK = 2000
 
 
@@ -58,6 +72,7 @@ def _write_demo(participants: int, rng: random.Random, language: str) -> int:
         period_start=dt.date(2017, 12, 1),
         period_end=dt.date(2019, 5, 31),
         sites=list(SITES),
+        instrument_keys=("bridge", *QUESTIONNAIRES),
     ))
     study = get_study(study_id)
     instrument_id, definition = study_instrument(study_id, "bridge")
@@ -92,6 +107,9 @@ def _write_demo(participants: int, rng: random.Random, language: str) -> int:
         Participant.insert_many(chunk).execute()
     responses, values = _assessments(rng, people, study.moments, definition, instrument_id,
                                      user, now)
+    responses_q, values_q = _questionnaires(rng, study_id, responses, user, now)
+    responses += responses_q
+    values += values_q
     for chunk in _chunks(responses):
         Response.insert_many(chunk).execute()
     for chunk in _chunks(values):
@@ -149,3 +167,46 @@ def _step(rng: random.Random, item: str, level: int) -> int:
     if draw < up + down:
         return max(1, level - 1)
     return level
+
+
+def _questionnaires(rng: random.Random, study_id: int, bridge_responses: list[dict[str, object]],
+                    user: str, now: dt.datetime):
+    """Questionnaires filled in at the same conversations as the Bridge, typed as on paper
+    (reverse items mirrored back), with a few explicit missing answers."""
+    next_response = int(bridge_responses[-1]["id"]) + 1 if bridge_responses else (
+        (Response.select(Response.id).order_by(Response.id.desc()).scalar() or 0) + 1)
+    positions = {moment.id: moment.position for moment in get_study(study_id).moments}
+    last_position = max(positions.values())
+    responses: list[dict[str, object]] = []
+    values: list[dict[str, object]] = []
+    instruments = [linked_instrument(study_id, key) for key in QUESTIONNAIRES]
+    people: dict[object, float] = {}
+    levels: dict[tuple[object, str], float] = {}
+    for bridge in bridge_responses:
+        position = positions[bridge["moment"]]
+        if rng.random() > (FILLED_IN_AT_INTAKE if position == 0 else FILLED_IN_LATER):
+            continue
+        pid = bridge["participant"]
+        progress = people.setdefault(pid, rng.random())  # how far this person gets
+        share = 0.0 if position == 0 else (1.0 if position == last_position else 0.7)
+        for linked in instruments:
+            definition = linked.definition
+            mean, spread, change, per_item = QUESTIONNAIRE_MODEL[definition.key]
+            responses.append({"id": next_response, "participant": pid,
+                              "moment": bridge["moment"], "instrument": linked.id,
+                              "assessed_on": bridge["assessed_on"], "entered_by": user,
+                              "entered_at": now})
+            level = levels.setdefault((pid, definition.key), rng.gauss(mean, spread))
+            for item in definition.item_keys:
+                offset, extra = per_item.get(item, (0.0, 0.0))
+                target = level + offset + share * (change + extra) * (0.4 + progress)
+                scored = min(definition.maximum, max(definition.minimum,
+                                                     round(rng.gauss(target, 0.7))))
+                raw = definition.scored(item, scored)  # mirroring twice gives the paper value
+                missing = rng.random() < 0.03
+                values.append({"response": next_response, "item": item,
+                               "value": None if missing else raw,
+                               "missing_reason": definition.missing_reason_keys[0]
+                               if missing else None})
+            next_response += 1
+    return responses, values

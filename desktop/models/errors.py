@@ -8,7 +8,7 @@ from desktop.i18n import tr
 class BrugmeterError(Exception):
     """Base of every error a user is meant to read; str() gives the translated sentence."""
 
-    def __init__(self, key: str, **params: object) -> None:
+    def __init__(self, key: str, /, **params: object) -> None:
         super().__init__(key)
         self.key = key
         self.params = params
@@ -24,7 +24,7 @@ class BrugmeterError(Exception):
 class ValidationError(BrugmeterError):
     """Input that cannot be stored; `field` names the input so a form can mark it."""
 
-    def __init__(self, field: str, key: str, **params: object) -> None:
+    def __init__(self, field: str, key: str, /, **params: object) -> None:
         super().__init__(key, **params)
         self.field = field
 

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+import math
+from dataclasses import dataclass, field, replace
 from functools import cache
 from pathlib import Path
 
@@ -39,6 +40,45 @@ class Item:
 
 
 @dataclass(frozen=True)
+class Scale:
+    """A subscale or total score: which items, scored as their mean or their sum."""
+
+    key: str
+    label: dict[str, str]
+    items: tuple[str, ...]
+    scoring: str  # "mean" or "sum" (a sum with missing items is prorated: mean × items)
+    max_missing_fraction: float
+
+    def text(self, language: str | None = None) -> str:
+        return pick(self.label, language)
+
+    @property
+    def max_missing(self) -> int:
+        """How many items may be missing for the score still to be computed."""
+        return math.floor(self.max_missing_fraction * len(self.items) + 1e-9)
+
+
+@dataclass(frozen=True)
+class Cutoff:
+    """A scale score at or above `at_least` counts as "high"."""
+
+    scale: str
+    at_least: float
+
+
+@dataclass(frozen=True)
+class Norm:
+    """The norm group's figures the study compares its "high" share with."""
+
+    n: int
+    percent_high: float
+    label: dict[str, str]
+
+    def text(self, language: str | None = None) -> str:
+        return pick(self.label, language)
+
+
+@dataclass(frozen=True)
 class InstrumentDefinition:
     key: str
     kind: str
@@ -49,6 +89,13 @@ class InstrumentDefinition:
     items: tuple[Item, ...]
     missing_reasons: tuple[MissingReason, ...]
     source_json: str
+    value_labels: dict[int, dict[str, str]] = field(default_factory=dict)
+    best: str = "max"  # which end of the scale is the better one, after reverse scoring
+    reverse_items: frozenset[str] = frozenset()
+    scales: tuple[Scale, ...] = ()
+    cutoff: Cutoff | None = None
+    norm: Norm | None = None
+    notes: str = ""
 
     def title(self, language: str | None = None) -> str:
         return pick(self.name, language)
@@ -69,6 +116,32 @@ class InstrumentDefinition:
 
     def levels(self) -> range:
         return range(self.minimum, self.maximum + 1)
+
+    def value_label(self, value: int, language: str | None = None) -> str:
+        """The label printed for an answer on the paper form, or '' where the scale has none."""
+        texts = self.value_labels.get(value)
+        return pick(texts, language) if texts else ""
+
+    def scored(self, item: str, value: int) -> int:
+        """The value as scored: reverse-scored items are mirrored on the scale."""
+        if item in self.reverse_items:
+            return self.minimum + self.maximum - value
+        return value
+
+    def scale(self, key: str) -> Scale:
+        for scale in self.scales:
+            if scale.key == key:
+                return scale
+        raise KeyError(key)
+
+    def score_range(self, scale: Scale) -> tuple[float, float]:
+        if scale.scoring == "sum":
+            return self.minimum * len(scale.items), self.maximum * len(scale.items)
+        return float(self.minimum), float(self.maximum)
+
+    @property
+    def higher_is_better(self) -> bool:
+        return self.best == "max"
 
 
 def _fail(source: str, field: str, problem: str) -> InstrumentDefinitionError:
@@ -140,7 +213,18 @@ def parse_definition(text: str, source: str = "<definition>") -> InstrumentDefin
             missing = sorted(expected - set(levels))
             raise _fail(source, f"{field}.levels", f"missing level text for {missing}")
         items.append(Item(raw["key"], _texts(raw.get("label"), source, f"{field}.label"), levels))
-    return InstrumentDefinition(
+    keys = tuple(item.key for item in items)
+    best = scale.get("best", "max")
+    if best not in ("max", "min"):
+        raise _fail(source, "scale.best", "expected 'max' or 'min'")
+    reverse = data.get("reverse_items", [])
+    if not isinstance(reverse, list):
+        raise _fail(source, "reverse_items", "expected a list of item keys")
+    for index, item_key in enumerate(reverse):
+        if item_key not in keys:
+            raise _fail(source, f"reverse_items[{index}]",
+                        f"reverse item {item_key!r} is not an item of the scale")
+    definition = InstrumentDefinition(
         key=key,
         kind=str(data.get("kind", "questionnaire")),
         version=version,
@@ -150,7 +234,108 @@ def parse_definition(text: str, source: str = "<definition>") -> InstrumentDefin
         items=tuple(items),
         missing_reasons=tuple(reasons),
         source_json=text,
+        value_labels=_value_labels(scale.get("labels", {}), low, high, source),
+        best=best,
+        reverse_items=frozenset(reverse),
+        scales=_scales(data, keys, source),
+        notes=str(data.get("notes", "")),
     )
+    cutoff = _cutoff(data.get("cutoff"), definition, source)
+    norm = _norm(data.get("norm"), source)
+    if norm is not None and cutoff is None:
+        raise _fail(source, "norm", "a norm group's % high needs a cutoff")
+    return replace(definition, cutoff=cutoff, norm=norm)
+
+
+def _value_labels(raw: object, low: int, high: int, source: str) -> dict[int, dict[str, str]]:
+    if not isinstance(raw, dict):
+        raise _fail(source, "scale.labels", "expected an object of value labels")
+    labels = {}
+    for value, texts in raw.items():
+        number = int(value) if str(value).lstrip("-").isdigit() else None
+        if number is None or not low <= number <= high:
+            raise _fail(source, f"scale.labels.{value}", "value outside the scale")
+        labels[number] = _texts(texts, source, f"scale.labels.{value}")
+    return labels
+
+
+def _scales(data: dict, keys: tuple[str, ...], source: str) -> tuple[Scale, ...]:
+    rule = data.get("missing_rule", {"max_missing_fraction": 0.0})
+    default_fraction = _fraction(rule.get("max_missing_fraction") if isinstance(rule, dict)
+                                 else None, source, "missing_rule.max_missing_fraction")
+    raw_scales = data.get("scales", [])
+    if not isinstance(raw_scales, list):
+        raise _fail(source, "scales", "expected a list")
+    scales: list[Scale] = []
+    for index, raw in enumerate(raw_scales):
+        field_name = f"scales[{index}]"
+        if not isinstance(raw, dict) or not isinstance(raw.get("key"), str):
+            raise _fail(source, field_name, "expected an object with a key")
+        if raw["key"] in {s.key for s in scales}:
+            raise _fail(source, f"{field_name}.key", f"duplicate scale key {raw['key']!r}")
+        items = raw.get("items")
+        if items == "all":
+            items = list(keys)
+        if not isinstance(items, list) or not items:
+            raise _fail(source, f"{field_name}.items", "expected a non-empty list of item keys")
+        for item_key in items:
+            if item_key not in keys:
+                raise _fail(source, f"{field_name}.items", f"{item_key!r} is not an item")
+        if len(set(items)) != len(items):
+            raise _fail(source, f"{field_name}.items", "an item is listed twice")
+        scoring = raw.get("scoring", "mean")
+        if scoring not in ("mean", "sum"):
+            raise _fail(source, f"{field_name}.scoring", "expected 'mean' or 'sum'")
+        fraction = (_fraction(raw["max_missing_fraction"], source,
+                              f"{field_name}.max_missing_fraction")
+                    if "max_missing_fraction" in raw else default_fraction)
+        scales.append(Scale(raw["key"], _texts(raw.get("label"), source, f"{field_name}.label"),
+                            tuple(items), scoring, fraction))
+    return tuple(scales)
+
+
+def _fraction(value: object, source: str, field_name: str) -> float:
+    if not isinstance(value, int | float) or isinstance(value, bool) or not 0 <= value < 1:
+        raise _fail(source, field_name, "expected a fraction from 0 up to (not including) 1")
+    return float(value)
+
+
+def _cutoff(raw: object, definition: InstrumentDefinition, source: str) -> Cutoff | None:
+    if raw is None:
+        return None
+    if not isinstance(raw, dict):
+        raise _fail(source, "cutoff", "expected an object with scale and at_least")
+    try:
+        scale = definition.scale(str(raw.get("scale")))
+    except KeyError:
+        raise _fail(source, "cutoff.scale", f"{raw.get('scale')!r} is not a scale") from None
+    at_least = raw.get("at_least")
+    if not isinstance(at_least, int | float) or isinstance(at_least, bool):
+        raise _fail(source, "cutoff.at_least", "expected a number")
+    check_cutoff(definition, scale, float(at_least), source)
+    return Cutoff(scale.key, float(at_least))
+
+
+def check_cutoff(definition: InstrumentDefinition, scale: Scale, at_least: float,
+                 source: str) -> None:
+    low, high = definition.score_range(scale)
+    if not low < at_least <= high:
+        raise _fail(source, "cutoff.at_least",
+                    f"cutoff {at_least:g} outside the scale score range {low:g}–{high:g}")
+
+
+def _norm(raw: object, source: str) -> Norm | None:
+    if raw is None:
+        return None
+    if not isinstance(raw, dict):
+        raise _fail(source, "norm", "expected an object with n and percent_high")
+    n, percent = raw.get("n"), raw.get("percent_high")
+    if not isinstance(n, int) or isinstance(n, bool) or n < 1:
+        raise _fail(source, "norm.n", "expected a positive whole number")
+    if not isinstance(percent, int | float) or isinstance(percent, bool) \
+            or not 0 <= percent <= 100:
+        raise _fail(source, "norm.percent_high", "expected a percentage from 0 to 100")
+    return Norm(n, float(percent), _texts(raw.get("label"), source, "norm.label"))
 
 
 def load_definition(path: Path) -> InstrumentDefinition:

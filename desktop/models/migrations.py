@@ -12,11 +12,17 @@ import peewee as pw
 from playhouse.migrate import SchemaMigrator, migrate
 
 from desktop.models.errors import DatabaseOpenError
-from desktop.models.schema import MODELS, Participant, Response, SchemaVersion
+from desktop.models.schema import (
+    MODELS,
+    Participant,
+    Response,
+    SchemaVersion,
+    StudyInstrument,
+)
 
 log = logging.getLogger(__name__)
 
-CURRENT_VERSION = 2
+CURRENT_VERSION = 3
 
 
 def _to_2(migrator: SchemaMigrator) -> None:
@@ -28,7 +34,19 @@ def _to_2(migrator: SchemaMigrator) -> None:
     )
 
 
-MIGRATIONS: dict[int, Callable[[SchemaMigrator], None]] = {2: _to_2}
+def _to_3(migrator: SchemaMigrator) -> None:
+    """Instruments versioned (one row per key and version); a study's own cut-off and norm."""
+    migrate(
+        migrator.drop_index("instrument", "instrument_key"),
+        migrator.add_index("instrument", ("key", "version"), True),
+        migrator.add_column("study_instrument", "cutoff", StudyInstrument.cutoff),
+        migrator.add_column("study_instrument", "norm_n", StudyInstrument.norm_n),
+        migrator.add_column("study_instrument", "norm_percent_high",
+                            StudyInstrument.norm_percent_high),
+    )
+
+
+MIGRATIONS: dict[int, Callable[[SchemaMigrator], None]] = {2: _to_2, 3: _to_3}
 
 
 def stored_version(db: pw.Database) -> int | None:

@@ -62,17 +62,26 @@ class Moment(BaseModel):
 
 
 class Instrument(BaseModel):
-    """A copy of the definition a study uses, so a study keeps its variant if files change."""
+    """A stored copy of a definition, one row per version: answers always keep the version
+    they were given on, so a changed definition never reinterprets them."""
 
-    key = pw.CharField(max_length=60, unique=True)
+    key = pw.CharField(max_length=60)
     kind = pw.CharField(max_length=30)
     version = pw.IntegerField()
     definition = pw.TextField()
 
+    class Meta:
+        indexes = ((("key", "version"), True),)
+
 
 class StudyInstrument(BaseModel):
+    """An instrument a study uses, with the study's own cut-off and norm figures if set."""
+
     study = pw.ForeignKeyField(Study, backref="instrument_links", on_delete="CASCADE")
     instrument = pw.ForeignKeyField(Instrument, on_delete="RESTRICT")
+    cutoff = pw.FloatField(null=True)
+    norm_n = pw.IntegerField(null=True)
+    norm_percent_high = pw.FloatField(null=True)
 
     class Meta:
         indexes = ((("study", "instrument"), True),)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import traceback
+from collections.abc import Callable
 from enum import Enum
 from types import TracebackType
 
@@ -25,7 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.i18n import tr
-from desktop.models.errors import BrugmeterError
+from desktop.models.errors import BrugmeterError, ValidationError
 from desktop.views import theme
 
 log = logging.getLogger(__name__)
@@ -51,6 +52,21 @@ def show_error(parent: QWidget | None, error: BaseException) -> None:
         QMessageBox.warning(parent, tr("shell.error_title"), error.message)
     else:
         show_unexpected(parent, error)
+
+
+def call_service(parent: QWidget, action: Callable[[], object],
+                 show_invalid: Callable[[ValidationError], None]) -> bool:
+    """Run a dialog's save: a ValidationError goes beside the field it names, any other
+    BrugmeterError in a message box; True when the save went through."""
+    try:
+        action()
+    except ValidationError as error:
+        show_invalid(error)
+        return False
+    except BrugmeterError as error:
+        show_error(parent, error)
+        return False
+    return True
 
 
 def show_unexpected(parent: QWidget | None, error: BaseException) -> None:

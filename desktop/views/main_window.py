@@ -59,12 +59,14 @@ class LazyPage:
 
 
 def default_pages() -> list[PageFactory]:
-    """The navigation, in order: overview, participants, Bridge entry."""
+    """The navigation, in order: overview, participants, Bridge and questionnaire entry."""
     return [
         OverviewPage,
         LazyPage("desktop.views.participants_page", "ParticipantsPage",
                  "entry.participants.title"),
         LazyPage("desktop.views.bridge_page", "BridgePage", "entry.bridge.title"),
+        LazyPage("desktop.views.questionnaire_page", "QuestionnairePage",
+                 "entry.questionnaire.title"),
     ]
 
 

@@ -21,6 +21,9 @@ SAVE_AND_NEXT_KEYPAD: Shortcut = "Ctrl+Enter"  # the same from the numeric keypa
 NEW_PARTICIPANT: Shortcut = _Std.New  # Ctrl+N
 NEXT_MOMENT: Shortcut = "Ctrl+PgDown"
 PREVIOUS_MOMENT: Shortcut = "Ctrl+PgUp"
+MARK_EMPTY_MISSING: Shortcut = "Ctrl+0"  # every empty item: the first missing reason (0 = one)
+INSTRUMENT_SETTINGS: Shortcut = "Ctrl+I"  # the study's cut-off and norm group of a questionnaire
+IMPORT_INSTRUMENT: Shortcut = "Ctrl+Shift+I"  # read an instrument definition file
 INSERT_ROW: Shortcut = "Ins"
 DELETE_ROW: Shortcut = "Del"
 

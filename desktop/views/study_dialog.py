@@ -32,8 +32,8 @@ from PySide6.QtWidgets import (
 
 from desktop import i18n
 from desktop.i18n import tr
-from desktop.models.errors import BrugmeterError, ValidationError
-from desktop.models.services import studies
+from desktop.models.errors import ValidationError
+from desktop.models.services import instrument_library, studies
 from desktop.views import error_dialog, shortcuts, theme
 from desktop.views.widgets import format_date
 
@@ -85,16 +85,10 @@ class StudyDialog(QDialog):
         self.moments_table.setMaximumHeight(150)
         self.moments_table.setWordWrap(False)
         self.instruments_list = QListWidget()
-        default_keys = studies.StudyInput("").instrument_keys
-        for key, title in studies.available_instruments():
-            item = QListWidgetItem(title)
-            item.setData(Qt.ItemDataRole.UserRole, key)
-            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
-            item.setCheckState(Qt.CheckState.Checked if key in default_keys
-                               else Qt.CheckState.Unchecked)
-            self.instruments_list.addItem(item)
-        self.instruments_list.setMaximumHeight(
-            self.instruments_list.sizeHintForRow(0) * max(2, self.instruments_list.count()) + 8)
+        self._fill_instruments(set(studies.StudyInput("").instrument_keys))
+        self.import_button = QPushButton(tr("entry.import.button_study"))
+        self.import_button.setToolTip(tr("entry.import.tip"))
+        self.import_button.clicked.connect(self.import_instrument)
 
         self.errors: dict[str, QLabel] = {}
         self.inputs: dict[str, QWidget] = {
@@ -117,6 +111,7 @@ class StudyDialog(QDialog):
         side_buttons = {
             "sites": (self.add_site_button, self.remove_site_button),
             "moments": (self.add_moment_button, self.remove_moment_button),
+            "instruments": (self.import_button,),
         }
         form = QFormLayout()
         form.setSpacing(theme.SPACING)
@@ -146,9 +141,37 @@ class StudyDialog(QDialog):
                  self.language_combo, self.start_edit, self.end_edit, self.sites_list,
                  self.add_site_button, self.remove_site_button, self.moments_table,
                  self.add_moment_button, self.remove_moment_button, self.instruments_list,
-                 self.buttons]
+                 self.import_button, self.buttons]
         for first, second in zip(chain, chain[1:], strict=False):
             QWidget.setTabOrder(first, second)
+
+    def _fill_instruments(self, checked: set[str]) -> None:
+        """Every instrument the database knows (built in and imported), the chosen ones ticked."""
+        self.instruments_list.clear()
+        for key, title in instrument_library.available_instruments():
+            item = QListWidgetItem(title)
+            item.setData(Qt.ItemDataRole.UserRole, key)
+            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+            item.setCheckState(Qt.CheckState.Checked if key in checked
+                               else Qt.CheckState.Unchecked)
+            self.instruments_list.addItem(item)
+        self.instruments_list.setMaximumHeight(
+            self.instruments_list.sizeHintForRow(0) * max(2, self.instruments_list.count()) + 8)
+
+    def import_instrument(self) -> None:
+        """Import a definition file; the new instrument appears ticked, ready to be saved."""
+        from desktop.views import instrument_import  # loaded when first needed
+
+        result = instrument_import.choose_and_import(self)
+        if result is None:
+            return
+        checked = set(self.study_input().instrument_keys) | {result.key}
+        self._fill_instruments(checked)
+        self.instruments_list.setCurrentRow(next(
+            row for row in range(self.instruments_list.count())
+            if self.instruments_list.item(row).data(Qt.ItemDataRole.UserRole) == result.key))
+        instrument_import.report(self, instrument_import.result_text(result) + "\n\n"
+                                 + tr("entry.import.tick_hint"))
 
     def _error_label(self) -> QLabel:
         label = QLabel()
@@ -323,15 +346,11 @@ class StudyDialog(QDialog):
     def accept(self) -> None:
         self.clear_errors()
         data = self.study_input()
-        try:
-            if self.study_id is None:
-                self.study_id = studies.create_study(data)
-            else:
-                studies.update_study(self.study_id, data)
-        except ValidationError as error:
-            self.show_validation_error(error)
-            return
-        except BrugmeterError as error:
-            error_dialog.show_error(self, error)
-            return
-        super().accept()
+        if error_dialog.call_service(self, lambda: self._store(data), self.show_validation_error):
+            super().accept()
+
+    def _store(self, data: studies.StudyInput) -> None:
+        if self.study_id is None:
+            self.study_id = studies.create_study(data)
+        else:
+            studies.update_study(self.study_id, data)

@@ -28,6 +28,13 @@ def format_date(value: dt.date | None) -> str:
     return value.strftime("%d-%m-%Y") if value else ""
 
 
+def format_decimal(value: float, decimals: int | None = 1) -> str:
+    """A number as the reader writes it (5,3 in Dutch, 5.3 in English); `decimals=None` gives
+    the shortest exact form (4,5 · 10 · 1115)."""
+    text = f"{value:.{decimals}f}" if decimals is not None else f"{value:.12g}"
+    return text.replace(".", tr("entry.decimal_point"))
+
+
 class DateLineEdit(QLineEdit):
     """dd-mm-jjjj behind an input mask: eight digits make a date; an ISO date may be pasted.
 

@@ -4,6 +4,8 @@ in the same run. Not part of CI: run `make benchmark` (or `python tests/benchmar
 (a) start-up to a shown main window vs a bare QApplication + QMainWindow + QTableView
 (b) saving one Bridge assessment through the service layer vs a raw sqlite3 insert
 (c) `brugmeter findings --json` vs a Python process that only reads the same rows with sqlite3
+(d) questionnaire scoring and findings (two questionnaires, every participant at two moments)
+    vs reading the same answers with sqlite3 and averaging them per response in plain Python
 """
 
 from __future__ import annotations
@@ -85,7 +87,7 @@ def bench_startup(path: Path, repeat: int, env: dict[str, str]) -> None:
 
 def bench_save(path: Path, saves: int) -> None:
     from desktop.models.database import close_database, open_database
-    from desktop.models.services import bridge, participants, studies
+    from desktop.models.services import bridge, instrument_library, participants, studies
 
     work = path.with_name("bench-save.sqlite")
     shutil.copy(path, work)
@@ -93,7 +95,7 @@ def bench_save(path: Path, saves: int) -> None:
     study = studies.resolve_study()
     rows = [r for r in participants.participant_rows(study.id) if r.status == "consented"]
     rng = random.Random(1)
-    pillars = list(studies.study_instrument(study.id)[1].item_keys)
+    pillars = list(instrument_library.study_instrument(study.id)[1].item_keys)
     moment = study.moments[1]
     targets = rng.sample(rows, saves)
     times = []
@@ -144,6 +146,87 @@ def bench_findings(path: Path, repeat: int, env: dict[str, str]) -> None:
           f"ratio {cli / raw:4.1f}x   (goal ≤ 1 s)")
 
 
+def _questionnaire_file(folder: Path, participants: int) -> Path:
+    """Every participant answers both built-in questionnaires at intake and at 12 months."""
+    path = folder / f"bench-questionnaires-{participants}.sqlite"
+    if path.exists():
+        return path
+    from desktop.models.database import close_database, open_database
+    from desktop.models.services import instrument_library, studies
+
+    open_database(path)
+    keys = ("financial_scarcity", "quality_of_life")
+    study_id = studies.create_study(studies.StudyInput(
+        name="Bench", moments=[studies.MomentSpec("Intake", 0, "intake"),
+                               studies.MomentSpec("12 maanden", 12, "m12")],
+        instrument_keys=("bridge", *keys)))
+    moments = [m.id for m in studies.get_study(study_id).moments]
+    linked = [instrument_library.linked_instrument(study_id, key) for key in keys]
+    close_database()
+    rng = random.Random(3)
+    db = sqlite3.connect(path)
+    with db:
+        db.executemany("INSERT INTO participant (id, study_id, code, status, inclusion_date, "
+                       "study_group, remarks, version) VALUES (?, ?, ?, 'consented', "
+                       "'2018-01-08', '', '', 1)",
+                       [(pid, study_id, f"B{pid:06d}") for pid in range(1, participants + 1)])
+        response_id, rows, values = 0, [], []
+        for pid in range(1, participants + 1):
+            for position, moment in enumerate(moments):
+                for instrument in linked:
+                    response_id += 1
+                    rows.append((response_id, pid, moment, instrument.id,
+                                 f"{2018 + position}-01-15"))
+                    definition = instrument.definition
+                    for item in definition.item_keys:
+                        value = rng.randint(definition.minimum, definition.maximum)
+                        missing = rng.random() < 0.03
+                        values.append((response_id, item, None if missing else value,
+                                       "not_answered" if missing else None))
+        db.executemany("INSERT INTO response (id, participant_id, moment_id, instrument_id, "
+                       "assessed_on, entered_by, entered_at, verification, version) VALUES "
+                       "(?, ?, ?, ?, ?, 'bench', '2020-01-01', 'single', 1)", rows)
+        db.executemany("INSERT INTO response_value (response_id, item, value, missing_reason) "
+                       "VALUES (?, ?, ?, ?)", values)
+    db.close()
+    print(f"  (questionnaire study: {participants:,} participants × 2 moments × 2 "
+          f"questionnaires, {len(values):,} answers)")
+    return path
+
+
+def bench_questionnaires(folder: Path, participants: int, repeat: int) -> None:
+    from desktop.models.database import close_database, open_database
+    from desktop.models.services import studies
+    from reports.findings import questionnaire_findings
+
+    path = _questionnaire_file(folder, participants)
+    open_database(path)
+    study = studies.resolve_study()
+    findings = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        questionnaire_findings(study)
+        findings.append(time.perf_counter() - start)
+    close_database()
+    baseline = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        db = sqlite3.connect(path)
+        sums: dict[int, list[int]] = {}
+        for response_id, value in db.execute(
+                "SELECT response_id, value FROM response_value WHERE value IS NOT NULL"):
+            entry = sums.setdefault(response_id, [0, 0])
+            entry[0] += value
+            entry[1] += 1
+        means = {rid: total / count for rid, (total, count) in sums.items()}
+        db.close()
+        baseline.append(time.perf_counter() - start)
+    base, found = statistics.median(baseline), statistics.median(findings)
+    print(f"(d) questionnaire scoring + findings, {participants:,} × 2 moments × 2 questionnaires"
+          f"   raw read + means {base:6.3f} s   Brugmeter {found:6.3f} s   ratio "
+          f"{found / base:4.1f}x   (goal ≤ 1 s; {len(means):,} responses)")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--participants", type=int, default=20_000)
@@ -162,6 +245,7 @@ def main() -> None:
     bench_startup(path, args.repeat, env)
     bench_save(path, args.saves)
     bench_findings(path, args.repeat, env)
+    bench_questionnaires(folder, args.participants, args.repeat)
 
 
 if __name__ == "__main__":

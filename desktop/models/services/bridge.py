@@ -1,172 +1,37 @@
-"""Bridge assessments: one level (or a reason it is missing) per pillar, per moment."""
+"""Bridge assessments: one level (or a reason it is missing) per pillar, per moment.
+
+The study's Bridge variant is found by its kind, so a team's own Bridge file works the same.
+"""
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 
-from desktop.models import audit
-from desktop.models.database import transaction
-from desktop.models.errors import NotFoundError, ValidationError
-from desktop.models.instruments import InstrumentDefinition
-from desktop.models.schema import (
-    PARTICIPATING_STATUSES,
-    Moment,
-    Participant,
-    Response,
-    ResponseValue,
-)
-from desktop.models.services.studies import study_instrument
-from desktop.models.services.validation import parse_date, parse_level, require_past
+from desktop.models.errors import NotFoundError
+from desktop.models.schema import Participant
+from desktop.models.services import responses
+from desktop.models.services.instrument_library import study_instrument
+from desktop.models.services.responses import StoredResponse
 
 
-@dataclass(frozen=True)
-class BridgeAssessment:
-    """A stored assessment: a level per pillar, or None with the reason it is missing."""
-
-    response_id: int
-    assessed_on: dt.date
-    levels: dict[str, int | None]
-    missing: dict[str, str | None] = field(default_factory=dict)
-    entered_by: str = ""
-    version: int = 1
-
-
-def _answer(definition: InstrumentDefinition, item: str,
-            raw: object) -> tuple[int | None, str | None]:
-    """A level, a missing reason, or (None, None) for a pillar left empty on purpose."""
-    if raw is None or (isinstance(raw, str) and not raw.strip()):
-        return None, None
-    if isinstance(raw, str) and raw.strip() in definition.missing_reason_keys:
-        return None, raw.strip()
-    return parse_level(raw, item, definition.minimum, definition.maximum), None
-
-
-def _check_date(participant: Participant, moment: Moment, instrument_id: int,
-                assessed_on: dt.date) -> None:
-    require_past(assessed_on, "assessed_on")
-    if participant.inclusion_date and assessed_on < participant.inclusion_date:
-        raise ValidationError("assessed_on", "error.date_before_inclusion",
-                              date=participant.inclusion_date.isoformat())
-    others = (
-        Response.select(Response.assessed_on, Moment.name, Moment.position)
-        .join(Moment)
-        .where((Response.participant == participant.id) & (Response.instrument == instrument_id)
-               & (Response.moment != moment.id))
-        .tuples()
-    )
-    for other_date, name, position in others:
-        other = parse_date(other_date, "assessed_on")
-        if position < moment.position and other and assessed_on < other:
-            raise ValidationError("assessed_on", "error.date_before_moment", moment=name,
-                                  date=other.isoformat())
-        if position > moment.position and other and assessed_on > other:
-            raise ValidationError("assessed_on", "error.date_after_moment", moment=name,
-                                  date=other.isoformat())
-
-
-def _stored(value: int | None, reason: str | None) -> str | None:
-    if value is not None:
-        return str(value)
-    return f"missing:{reason}" if reason else None
+def _bridge_key(participant_id: int) -> str:
+    participant = Participant.get_or_none(Participant.id == participant_id)
+    if participant is None:
+        raise NotFoundError("error.participant_missing", id=participant_id)
+    return study_instrument(participant.study_id, "bridge")[1].key
 
 
 def save_assessment(participant_id: int, moment_id: int, assessed_on: object,
                     answers: Mapping[str, object], expected_version: int | None = None) -> int:
-    """Check and store a whole assessment in one transaction; returns the response id.
-
-    `answers` maps pillar keys to a level (int or digits), a missing-reason key, or None.
-    """
-    participant = Participant.get_or_none(Participant.id == participant_id)
-    if participant is None:
-        raise NotFoundError("error.participant_missing", id=participant_id)
-    moment = Moment.get_or_none((Moment.id == moment_id) & (Moment.study == participant.study_id))
-    if moment is None:
-        raise NotFoundError("error.moment_missing", id=moment_id)
-    if participant.status not in PARTICIPATING_STATUSES:
-        raise ValidationError("participant", "error.not_participating", code=participant.code)
-    instrument_id, definition = study_instrument(participant.study_id, "bridge")
-    unknown = set(answers) - set(definition.item_keys)
-    if unknown:
-        raise ValidationError(sorted(unknown)[0], "error.item_unknown", item=sorted(unknown)[0])
-    date = parse_date(assessed_on, "assessed_on")
-    if date is None:
-        raise ValidationError("assessed_on", "error.date_required")
-    checked = {item: _answer(definition, item, answers.get(item)) for item in definition.item_keys}
-    if all(value is None and reason is None for value, reason in checked.values()):
-        raise ValidationError(definition.item_keys[0], "error.assessment_empty")
-    user = audit.current_user()
-    with transaction():
-        _check_date(participant, moment, instrument_id, date)
-        response = Response.get_or_none((Response.participant == participant_id)
-                                        & (Response.moment == moment_id)
-                                        & (Response.instrument == instrument_id))
-        if response is None:
-            response = Response.create(participant=participant_id, moment=moment_id,
-                                       instrument=instrument_id, assessed_on=date, entered_by=user)
-            old_values: dict[str, str | None] = {}
-            old_date = None
-            action = "insert"
-        else:
-            if expected_version is not None and response.version != expected_version:
-                raise ValidationError("assessed_on", "error.record_changed")
-            old_values = {
-                item: _stored(value, reason)
-                for item, value, reason in ResponseValue.select(
-                    ResponseValue.item, ResponseValue.value, ResponseValue.missing_reason
-                ).where(ResponseValue.response == response.id).tuples()
-            }
-            old_date = parse_date(response.assessed_on, "assessed_on")
-            action = "update"
-        new_values = {item: _stored(*answer) for item, answer in checked.items()}
-        changes = {item: (old_values.get(item), new) for item, new in new_values.items()
-                   if old_values.get(item) != new}
-        if old_date != date:
-            changes["assessed_on"] = (old_date, date)
-        if action == "update" and not changes:
-            return response.id
-        if action == "update":
-            Response.update(assessed_on=date, entered_by=user, version=Response.version + 1,
-                            entered_at=dt.datetime.now().replace(microsecond=0)).where(
-                Response.id == response.id).execute()
-            ResponseValue.delete().where(ResponseValue.response == response.id).execute()
-        ResponseValue.insert_many([
-            {"response": response.id, "item": item, "value": value, "missing_reason": reason}
-            for item, (value, reason) in checked.items()
-        ]).execute()
-        audit.record("response", response.id, action, changes)
-    return response.id
+    """Store a whole assessment in one transaction; `answers` maps pillar keys to a level, a
+    missing-reason key, or None for a pillar not filled in."""
+    return responses.save_response(participant_id, moment_id, _bridge_key(participant_id),
+                                   assessed_on, answers, expected_version)
 
 
-def get_assessment(participant_id: int, moment_id: int) -> BridgeAssessment | None:
-    participant = Participant.get_or_none(Participant.id == participant_id)
-    if participant is None:
-        raise NotFoundError("error.participant_missing", id=participant_id)
-    instrument_id, definition = study_instrument(participant.study_id, "bridge")
-    response = Response.get_or_none((Response.participant == participant_id)
-                                    & (Response.moment == moment_id)
-                                    & (Response.instrument == instrument_id))
-    if response is None:
-        return None
-    levels: dict[str, int | None] = dict.fromkeys(definition.item_keys)
-    missing: dict[str, str | None] = {}
-    for item, value, reason in ResponseValue.select(
-        ResponseValue.item, ResponseValue.value, ResponseValue.missing_reason
-    ).where(ResponseValue.response == response.id).tuples():
-        levels[item] = value
-        if value is None:
-            missing[item] = reason
-    return BridgeAssessment(response.id, parse_date(response.assessed_on, "assessed_on"), levels,
-                            missing, response.entered_by, response.version)
+def get_assessment(participant_id: int, moment_id: int) -> StoredResponse | None:
+    return responses.get_response(participant_id, moment_id, _bridge_key(participant_id))
 
 
 def delete_assessment(participant_id: int, moment_id: int) -> None:
-    existing = get_assessment(participant_id, moment_id)
-    if existing is None:
-        return
-    with transaction():
-        audit.record("response", existing.response_id, "delete",
-                     {item: (_stored(v, existing.missing.get(item)), None)
-                      for item, v in existing.levels.items()})
-        Response.delete().where(Response.id == existing.response_id).execute()
+    responses.delete_response(participant_id, moment_id, _bridge_key(participant_id))

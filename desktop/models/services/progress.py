@@ -17,7 +17,7 @@ from desktop.models.schema import (
     Site,
     database,
 )
-from desktop.models.services.studies import study_instrument
+from desktop.models.services.instrument_library import study_instrument
 from desktop.models.services.validation import as_date
 
 
@@ -142,10 +142,39 @@ def bridge_data(study_id: int) -> BridgeData:
     ):
         measured[moment_id].add(pid)
     params = (study_id, instrument_id)
-    participating = ", ".join(f"'{status}'" for status in PARTICIPATING_STATUSES)  # constants
+    participating = _participating()
     pairs = db.execute_sql(_PAIRS.format(p=db.param, participating=participating),
                            params).fetchall()
     missing = db.execute_sql(_MISSING.format(p=db.param, participating=participating),
                              params).fetchall()
     return BridgeData(definition, moments, participants, measured, pairs, missing)
 
+
+
+
+def _participating() -> str:
+    return ", ".join(f"'{status}'" for status in PARTICIPATING_STATUSES)  # constants
+
+
+# One row per response with a column per item: the database pivots hundreds of thousands of
+# answers in one pass, and scoring.score_matrix takes the matrix as it comes.
+_PIVOT = """
+SELECT r.participant_id, m.position, {columns}
+FROM response_value v
+JOIN response r ON r.id = v.response_id
+JOIN moment m ON m.id = r.moment_id
+JOIN participant p ON p.id = r.participant_id
+WHERE m.study_id = {p} AND r.instrument_id = {p} AND p.status IN ({participating})
+GROUP BY v.response_id, r.participant_id, m.position
+ORDER BY r.participant_id, m.position
+"""
+
+
+def questionnaire_rows(study_id: int, instrument_id: int,
+                       item_keys: tuple[str, ...]) -> list[tuple]:
+    """(participant, moment position, raw value per item or None) per response of everyone
+    taking part, ordered by participant and moment."""
+    db = database.obj
+    columns = ", ".join([f"MAX(CASE WHEN v.item = {db.param} THEN v.value END)"] * len(item_keys))
+    query = _PIVOT.format(columns=columns, p=db.param, participating=_participating())
+    return db.execute_sql(query, (*item_keys, study_id, instrument_id)).fetchall()

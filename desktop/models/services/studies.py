@@ -4,13 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from functools import lru_cache
 
 from desktop.i18n import LANGUAGES, tr
 from desktop.models import audit
 from desktop.models.database import transaction
 from desktop.models.errors import NotFoundError, ValidationError
-from desktop.models.instruments import InstrumentDefinition, builtin_definitions, parse_definition
 from desktop.models.schema import (
     Instrument,
     Moment,
@@ -20,6 +18,7 @@ from desktop.models.schema import (
     Study,
     StudyInstrument,
 )
+from desktop.models.services.instrument_library import catalogue, ensure_instrument
 from desktop.models.services.validation import clean_text, parse_date
 
 
@@ -108,10 +107,11 @@ def _checked(data: StudyInput) -> dict[str, object]:
         raise ValidationError("moments", "error.moment_order")
     if len(set(data.instrument_keys)) != len(data.instrument_keys):
         raise ValidationError("instruments", "error.instrument_twice")
-    unknown = [key for key in data.instrument_keys if key not in builtin_definitions()]
+    known = catalogue()
+    unknown = [key for key in data.instrument_keys if key not in known]
     if unknown:
         raise ValidationError("instruments", "error.instrument_unknown", key=unknown[0])
-    if not any(builtin_definitions()[key].kind == "bridge" for key in data.instrument_keys):
+    if not any(known[key].kind == "bridge" for key in data.instrument_keys):
         raise ValidationError("instruments", "error.bridge_required")
     return {
         "name": clean_text(data.name, "name", 200, required=True),
@@ -200,7 +200,8 @@ def _replace_moments(study: Study, specs: list[MomentSpec]) -> None:
 
 
 def _replace_instruments(study: Study, keys: tuple[str, ...]) -> None:
-    """Link the chosen instruments; one with responses in this study is never unlinked."""
+    """Link the chosen instruments; one with responses in this study is never unlinked, and
+    one without moves to the latest version of its definition."""
     linked = {
         link.instrument.key: link
         for link in StudyInstrument.select(StudyInstrument, Instrument).join(Instrument)
@@ -211,50 +212,21 @@ def _replace_instruments(study: Study, keys: tuple[str, ...]) -> None:
             StudyInstrument.create(study=study, instrument=ensure_instrument(key))
             audit.record("study", study.id, "update", {"instrument": (None, key)})
     for key, link in linked.items():
+        answered = (Response.select().join(Participant)
+                    .where((Response.instrument == link.instrument_id)
+                           & (Participant.study == study)).exists())
         if key in keys:
+            latest = ensure_instrument(key)
+            if latest.id != link.instrument_id and not answered:
+                StudyInstrument.update(instrument=latest).where(
+                    StudyInstrument.id == link.id).execute()
+                audit.record("study", study.id, "update", {"instrument": (
+                    f"{key} v{link.instrument.version}", f"{key} v{latest.version}")})
             continue
-        if (Response.select().join(Participant)
-                .where((Response.instrument == link.instrument_id)
-                       & (Participant.study == study)).exists()):
+        if answered:
             raise ValidationError("instruments", "error.instrument_in_use", key=key)
         audit.record("study", study.id, "update", {"instrument": (key, None)})
         link.delete_instance()
-
-
-def available_instruments(language: str | None = None) -> list[tuple[str, str]]:
-    """The instruments a study can use, as (key, title), for choosing in the study dialog."""
-    return [(key, definition.title(language))
-            for key, definition in builtin_definitions().items()]
-
-
-def ensure_instrument(key: str) -> Instrument:
-    """The stored copy of a built-in instrument, stored on first use."""
-    definition = builtin_definitions()[key]
-    instrument = Instrument.get_or_none(Instrument.key == key)
-    if instrument is None:
-        instrument = Instrument.create(key=key, kind=definition.kind, version=definition.version,
-                                       definition=definition.source_json)
-        audit.record("instrument", instrument.id, "insert", {"key": (None, key)})
-    return instrument
-
-
-@lru_cache(maxsize=32)
-def _parsed(instrument_id: int, version: int, text: str) -> InstrumentDefinition:
-    return parse_definition(text, f"instrument #{instrument_id}")
-
-
-def study_instrument(study_id: int, kind: str = "bridge") -> tuple[int, InstrumentDefinition]:
-    """The study's instrument of a kind (its own stored copy) with its id."""
-    row = (
-        Instrument.select(Instrument.id, Instrument.version, Instrument.definition)
-        .join(StudyInstrument)
-        .where((StudyInstrument.study == study_id) & (Instrument.kind == kind))
-        .order_by(Instrument.id)
-        .first()
-    )
-    if row is None:
-        raise NotFoundError("error.instrument_not_in_study", kind=kind)
-    return row.id, _parsed(row.id, row.version, row.definition)
 
 
 def _study(study_id: int) -> Study:

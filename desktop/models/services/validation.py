@@ -43,10 +43,12 @@ def require_past(value: dt.date, field: str, today: dt.date | None = None) -> dt
     return value
 
 
-def parse_level(raw: object, field: str, minimum: int, maximum: int) -> int:
-    """A whole number within the scale; text, fractions and booleans are refused."""
+def parse_level(raw: object, field: str, minimum: int, maximum: int,
+                noun: str = "level") -> int:
+    """A whole number within the scale; text, fractions and booleans are refused. `noun` words
+    the message: a Bridge "level" or a questionnaire "answer"."""
     if isinstance(raw, bool):
-        raise ValidationError(field, "error.level_not_number", value=raw)
+        raise ValidationError(field, f"error.{noun}_not_number", value=raw)
     if isinstance(raw, int):
         value = raw
     elif isinstance(raw, float) and raw.is_integer():
@@ -54,11 +56,45 @@ def parse_level(raw: object, field: str, minimum: int, maximum: int) -> int:
     else:
         text = str(raw).strip()
         if not re.fullmatch(r"[+-]?\d+", text):
-            raise ValidationError(field, "error.level_not_number", value=text)
+            raise ValidationError(field, f"error.{noun}_not_number", value=text)
         value = int(text)
     if not minimum <= value <= maximum:
-        raise ValidationError(field, "error.level_range", value=value, min=minimum, max=maximum)
+        raise ValidationError(field, f"error.{noun}_range", value=value, min=minimum, max=maximum)
     return value
+
+
+def parse_number(raw: object, field: str) -> float | None:
+    """A number typed the Dutch way (4,5) or the English way (4.5); empty means none."""
+    if raw is None or (isinstance(raw, str) and not raw.strip()):
+        return None
+    if isinstance(raw, bool):
+        raise ValidationError(field, "error.number_invalid", value=raw)
+    if isinstance(raw, int | float):
+        value = float(raw)
+    else:
+        text = str(raw).strip().replace(",", ".")
+        if not re.fullmatch(r"[+-]?(\d+(\.\d*)?|\.\d+)", text):
+            raise ValidationError(field, "error.number_invalid", value=str(raw).strip())
+        value = float(text)
+    if value != value or value in (float("inf"), float("-inf")):
+        raise ValidationError(field, "error.number_invalid", value=raw)
+    return value
+
+
+_GROUPED = re.compile(r"^\d{1,3}([., ]\d{3})+$")
+
+
+def parse_count(raw: object, field: str, key: str) -> int | None:
+    """A whole number such as a group's size, with or without thousands separators (1.115,
+    1,115 and 1 115 all mean 1115); anything else raises `key`. Empty means none."""
+    if isinstance(raw, str) and _GROUPED.match(raw.strip()):
+        raw = re.sub(r"[., ]", "", raw.strip())
+    value = parse_number(raw, field)
+    if value is None:
+        return None
+    if not value.is_integer():
+        raise ValidationError(field, key)
+    return int(value)
 
 
 def clean_text(raw: object, field: str, max_length: int, required: bool = False) -> str:

@@ -1,0 +1,211 @@
+"""Filled-in instruments: per participant, moment and instrument one dated response holding a
+value (or the reason it is missing) per item, stored as typed from the paper form.
+
+The Bridge and every questionnaire go through here; reverse scoring and scale scores are
+computed from these raw answers (desktop/models/scoring.py), never stored in their place.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from desktop.models import audit
+from desktop.models.database import transaction
+from desktop.models.errors import NotFoundError, ValidationError
+from desktop.models.instruments import InstrumentDefinition
+from desktop.models.schema import (
+    PARTICIPATING_STATUSES,
+    Moment,
+    Participant,
+    Response,
+    ResponseValue,
+)
+from desktop.models.services.instrument_library import linked_instrument
+from desktop.models.services.validation import parse_date, parse_level, require_past
+
+
+@dataclass(frozen=True)
+class StoredResponse:
+    """A stored response: a value per item, or None with the reason it is missing."""
+
+    response_id: int
+    assessed_on: dt.date
+    values: dict[str, int | None]
+    missing: dict[str, str | None] = field(default_factory=dict)
+    entered_by: str = ""
+    version: int = 1
+
+
+def _answer(definition: InstrumentDefinition, item: str,
+            raw: object) -> tuple[int | None, str | None]:
+    """A level, a missing reason, or (None, None) for a pillar left empty on purpose."""
+    if raw is None or (isinstance(raw, str) and not raw.strip()):
+        return None, None
+    if isinstance(raw, str) and raw.strip() in definition.missing_reason_keys:
+        return None, raw.strip()
+    noun = "level" if definition.kind == "bridge" else "answer"
+    return parse_level(raw, item, definition.minimum, definition.maximum, noun), None
+
+
+def _check_date(participant: Participant, moment: Moment, instrument_id: int,
+                assessed_on: dt.date) -> None:
+    require_past(assessed_on, "assessed_on")
+    if participant.inclusion_date and assessed_on < participant.inclusion_date:
+        raise ValidationError("assessed_on", "error.date_before_inclusion",
+                              date=participant.inclusion_date.isoformat())
+    others = (
+        Response.select(Response.assessed_on, Moment.name, Moment.position)
+        .join(Moment)
+        .where((Response.participant == participant.id) & (Response.instrument == instrument_id)
+               & (Response.moment != moment.id))
+        .tuples()
+    )
+    for other_date, name, position in others:
+        other = parse_date(other_date, "assessed_on")
+        if position < moment.position and other and assessed_on < other:
+            raise ValidationError("assessed_on", "error.date_before_moment", moment=name,
+                                  date=other.isoformat())
+        if position > moment.position and other and assessed_on > other:
+            raise ValidationError("assessed_on", "error.date_after_moment", moment=name,
+                                  date=other.isoformat())
+
+
+def _stored(value: int | None, reason: str | None) -> str | None:
+    if value is not None:
+        return str(value)
+    return f"missing:{reason}" if reason else None
+
+
+def save_response(participant_id: int, moment_id: int, instrument_key: str,
+                  assessed_on: object, answers: Mapping[str, object],
+                  expected_version: int | None = None) -> int:
+    """Check and store a whole response in one transaction; returns the response id.
+
+    `answers` maps item keys to a value (int or digits), a missing-reason key, or None. A
+    questionnaire needs every item answered or marked missing with a reason; a Bridge pillar
+    may stay empty (not every pillar is discussed at every moment).
+    """
+    participant = Participant.get_or_none(Participant.id == participant_id)
+    if participant is None:
+        raise NotFoundError("error.participant_missing", id=participant_id)
+    moment = Moment.get_or_none((Moment.id == moment_id) & (Moment.study == participant.study_id))
+    if moment is None:
+        raise NotFoundError("error.moment_missing", id=moment_id)
+    if participant.status not in PARTICIPATING_STATUSES:
+        raise ValidationError("participant", "error.not_participating", code=participant.code)
+    linked = linked_instrument(participant.study_id, instrument_key)
+    instrument_id, definition = linked.id, linked.definition
+    bridge = definition.kind == "bridge"
+    unknown = set(answers) - set(definition.item_keys)
+    if unknown:
+        raise ValidationError(sorted(unknown)[0],
+                              "error.item_unknown" if bridge else "error.answer_unknown",
+                              item=sorted(unknown)[0])
+    date = parse_date(assessed_on, "assessed_on")
+    if date is None:
+        raise ValidationError("assessed_on", "error.date_required")
+    checked = {item: _answer(definition, item, answers.get(item)) for item in definition.item_keys}
+    if all(value is None and reason is None for value, reason in checked.values()):
+        raise ValidationError(definition.item_keys[0],
+                              "error.assessment_empty" if bridge else "error.answer_empty")
+    if not bridge:
+        for number, (item, (value, reason)) in enumerate(checked.items(), start=1):
+            if value is None and reason is None:
+                raise ValidationError(item, "error.item_unanswered", number=number)
+    user = audit.current_user()
+    with transaction():
+        _check_date(participant, moment, instrument_id, date)
+        response = Response.get_or_none((Response.participant == participant_id)
+                                        & (Response.moment == moment_id)
+                                        & (Response.instrument == instrument_id))
+        if response is None:
+            response = Response.create(participant=participant_id, moment=moment_id,
+                                       instrument=instrument_id, assessed_on=date, entered_by=user)
+            old_values: dict[str, str | None] = {}
+            old_date = None
+            action = "insert"
+        else:
+            if expected_version is not None and response.version != expected_version:
+                raise ValidationError("assessed_on", "error.record_changed")
+            old_values = {
+                item: _stored(value, reason)
+                for item, value, reason in ResponseValue.select(
+                    ResponseValue.item, ResponseValue.value, ResponseValue.missing_reason
+                ).where(ResponseValue.response == response.id).tuples()
+            }
+            old_date = parse_date(response.assessed_on, "assessed_on")
+            action = "update"
+        new_values = {item: _stored(*answer) for item, answer in checked.items()}
+        changes = {item: (old_values.get(item), new) for item, new in new_values.items()
+                   if old_values.get(item) != new}
+        if old_date != date:
+            changes["assessed_on"] = (old_date, date)
+        if action == "update" and not changes:
+            return response.id
+        if action == "update":
+            Response.update(assessed_on=date, entered_by=user, version=Response.version + 1,
+                            entered_at=dt.datetime.now().replace(microsecond=0)).where(
+                Response.id == response.id).execute()
+            ResponseValue.delete().where(ResponseValue.response == response.id).execute()
+        ResponseValue.insert_many([
+            {"response": response.id, "item": item, "value": value, "missing_reason": reason}
+            for item, (value, reason) in checked.items()
+        ]).execute()
+        audit.record("response", response.id, action, changes)
+    return response.id
+
+
+def _response_row(participant_id: int, moment_id: int,
+                  instrument_key: str) -> tuple[Response | None, InstrumentDefinition]:
+    participant = Participant.get_or_none(Participant.id == participant_id)
+    if participant is None:
+        raise NotFoundError("error.participant_missing", id=participant_id)
+    linked = linked_instrument(participant.study_id, instrument_key)
+    response = Response.get_or_none((Response.participant == participant_id)
+                                    & (Response.moment == moment_id)
+                                    & (Response.instrument == linked.id))
+    return response, linked.definition
+
+
+def get_response(participant_id: int, moment_id: int,
+                 instrument_key: str) -> StoredResponse | None:
+    response, definition = _response_row(participant_id, moment_id, instrument_key)
+    if response is None:
+        return None
+    values: dict[str, int | None] = dict.fromkeys(definition.item_keys)
+    missing: dict[str, str | None] = {}
+    for item, value, reason in ResponseValue.select(
+        ResponseValue.item, ResponseValue.value, ResponseValue.missing_reason
+    ).where(ResponseValue.response == response.id).tuples():
+        values[item] = value
+        if value is None:
+            missing[item] = reason
+    return StoredResponse(response.id, parse_date(response.assessed_on, "assessed_on"), values,
+                          missing, response.entered_by, response.version)
+
+
+def response_dates(participant_id: int, instrument_key: str) -> dict[int, dt.date]:
+    """moment id → date of this participant's response on the instrument, for the moment tabs."""
+    participant = Participant.get_or_none(Participant.id == participant_id)
+    if participant is None:
+        raise NotFoundError("error.participant_missing", id=participant_id)
+    linked = linked_instrument(participant.study_id, instrument_key)
+    return {
+        moment_id: parse_date(assessed_on, "assessed_on")
+        for moment_id, assessed_on in Response.select(Response.moment, Response.assessed_on)
+        .where((Response.participant == participant_id) & (Response.instrument == linked.id))
+        .tuples()
+    }
+
+
+def delete_response(participant_id: int, moment_id: int, instrument_key: str) -> None:
+    existing = get_response(participant_id, moment_id, instrument_key)
+    if existing is None:
+        return
+    with transaction():
+        audit.record("response", existing.response_id, "delete",
+                     {item: (_stored(v, existing.missing.get(item)), None)
+                      for item, v in existing.values.items()})
+        Response.delete().where(Response.id == existing.response_id).execute()
