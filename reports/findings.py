@@ -67,8 +67,8 @@ def bridge_change(data: BridgeData, alpha: float = 0.05, language: str | None = 
     """Per pillar: intake level paired with the last later level (DESIGN §4)."""
     definition = data.definition
     pairs: dict[str, list[tuple[int, int]]] = defaultdict(list)
-    for item, before, after in data.pairs:
-        pairs[item].append((before, after))
+    for item, before, after, count in data.pairs:
+        pairs[item].extend([(before, after)] * count)
     missing: dict[str, dict[str, dict[str, int]]] = defaultdict(dict)
     for item, moment_key, reason, count in data.missing:
         missing[item].setdefault(moment_key, {})[reason or NO_REASON] = count

@@ -120,10 +120,12 @@ def questionnaire_change(linked: LinkedInstrument, rows: list[tuple],
                          language: str | None = None,
                          min_pairs: int = MIN_PAIRS) -> dict[str, Any]:
     """One questionnaire's findings from progress.questionnaire_rows (participant, position,
-    raw value per item); `moment_keys` maps moment positions to keys for the response counts."""
+    raw value per item, any order); `moment_keys` maps moment positions to keys for the
+    response counts."""
     definition = linked.definition
     better = definition.higher_is_better
     table = np.array(rows, dtype=float).reshape(len(rows), 2 + len(definition.items))
+    table = table[np.lexsort((table[:, 1], table[:, 0]))]  # by participant, then moment
     values = table[:, 2:]
     moments = Moments(table[:, 0].astype(np.int64), table[:, 1].astype(np.int64))
     scores = score_matrix(definition, values)

@@ -182,6 +182,8 @@ def parse_definition(text: str, source: str = "<definition>") -> InstrumentDefin
     low, high = scale.get("min"), scale.get("max")
     if not (isinstance(low, int) and isinstance(high, int) and low < high):
         raise _fail(source, "scale", "min and max must be whole numbers with min < max")
+    if high - low >= 1000:
+        raise _fail(source, "scale", "a scale of 1000 values or more is not an answer scale")
     reasons = []
     for index, raw in enumerate(data.get("missing_reasons", [])):
         field = f"missing_reasons[{index}]"

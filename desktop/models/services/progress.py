@@ -82,29 +82,30 @@ class BridgeData:
     moments: tuple[tuple[int, str, str, int, int], ...]  # (id, key, name, position, months)
     participants: dict[int, tuple[str, dt.date | None]]  # id → (status, inclusion date)
     measured: dict[int, set[int]]  # moment id → participants with an assessment
-    pairs: list[tuple[str, int, int]]  # (pillar, intake level, last later level)
+    pairs: list[tuple[str, int, int, int]]  # (pillar, intake level, last later level, count)
     missing: list[tuple[str, str, str | None, int]]  # (pillar, moment key, reason, count)
 
 
 # Each participant's intake level of a pillar beside the level at the last later moment that
-# has one (DESIGN §4). Position 0 is the intake: studies number their moments from there.
+# has one (DESIGN §4), counted per (pillar, intake, last) in one GROUP BY pass: the last later
+# level is found as the largest position * 1000 + level (levels are shifted to start at 0, and
+# the loader keeps scales narrower than 1000). Position 0 is the intake.
 _PAIRS = """
-WITH levels AS (
-    SELECT r.participant_id AS pid, m.position AS pos, v.item AS item, v.value AS level
+SELECT item, intake, last_code % 1000 + {p}, COUNT(*)
+FROM (
+    SELECT r.participant_id, v.item AS item,
+           MAX(CASE WHEN m.position = 0 THEN v.value END) AS intake,
+           MAX(CASE WHEN m.position > 0 THEN m.position * 1000 + v.value - {p} END) AS last_code
     FROM response_value v
     JOIN response r ON r.id = v.response_id
     JOIN moment m ON m.id = r.moment_id
     JOIN participant p ON p.id = r.participant_id
     WHERE m.study_id = {p} AND r.instrument_id = {p} AND v.value IS NOT NULL
       AND p.status IN ({participating})
-), latest AS (
-    SELECT pid, item, MAX(pos) AS pos FROM levels WHERE pos > 0 GROUP BY pid, item
-)
-SELECT intake.item, intake.level, later.level
-FROM levels intake
-JOIN latest ON latest.pid = intake.pid AND latest.item = intake.item
-JOIN levels later ON later.pid = latest.pid AND later.item = latest.item AND later.pos = latest.pos
-WHERE intake.pos = 0
+    GROUP BY r.participant_id, v.item
+) AS per_participant
+WHERE intake IS NOT NULL AND last_code IS NOT NULL
+GROUP BY item, intake, last_code % 1000 + {p}
 """
 
 _MISSING = """
@@ -143,8 +144,9 @@ def bridge_data(study_id: int) -> BridgeData:
         measured[moment_id].add(pid)
     params = (study_id, instrument_id)
     participating = _participating()
+    low = definition.minimum
     pairs = db.execute_sql(_PAIRS.format(p=db.param, participating=participating),
-                           params).fetchall()
+                           (low, low, study_id, instrument_id, low)).fetchall()
     missing = db.execute_sql(_MISSING.format(p=db.param, participating=participating),
                              params).fetchall()
     return BridgeData(definition, moments, participants, measured, pairs, missing)
@@ -157,23 +159,23 @@ def _participating() -> str:
 
 
 # One row per response with a column per item: the database pivots hundreds of thousands of
-# answers in one pass, and scoring.score_matrix takes the matrix as it comes.
+# answers in one pass, and scoring.score_matrix takes the matrix as it comes. Grouped by the
+# response id, which the instrument index already yields in order (no temporary sort).
 _PIVOT = """
-SELECT r.participant_id, m.position, {columns}
-FROM response_value v
-JOIN response r ON r.id = v.response_id
+SELECT MAX(r.participant_id), MAX(m.position), {columns}
+FROM response r
+JOIN response_value v ON v.response_id = r.id
 JOIN moment m ON m.id = r.moment_id
 JOIN participant p ON p.id = r.participant_id
 WHERE m.study_id = {p} AND r.instrument_id = {p} AND p.status IN ({participating})
-GROUP BY v.response_id, r.participant_id, m.position
-ORDER BY r.participant_id, m.position
+GROUP BY r.id
 """
 
 
 def questionnaire_rows(study_id: int, instrument_id: int,
                        item_keys: tuple[str, ...]) -> list[tuple]:
     """(participant, moment position, raw value per item or None) per response of everyone
-    taking part, ordered by participant and moment."""
+    taking part, in no particular order."""
     db = database.obj
     columns = ", ".join([f"MAX(CASE WHEN v.item = {db.param} THEN v.value END)"] * len(item_keys))
     query = _PIVOT.format(columns=columns, p=db.param, participating=_participating())
