@@ -151,11 +151,12 @@ def _instrument(target: str | None, args: argparse.Namespace) -> int:
             cutoff = args.cutoff if args.cutoff is not None else (
                 None if current.cutoff_is_default or not current.cutoff
                 else current.cutoff.at_least)
-            keep_norm = current.norm is not None and not current.norm_is_default
-            norm_n = args.norm_n if args.norm_n is not None else (
-                current.norm.n if keep_norm else None)
+            norm = current.norm
+            changing = args.norm_n is not None or args.norm_percent is not None
+            keep = norm is not None and (changing or not current.norm_is_default)
+            norm_n = args.norm_n if args.norm_n is not None else (norm.n if keep else None)
             norm_percent = args.norm_percent if args.norm_percent is not None else (
-                current.norm.percent_high if keep_norm else None)
+                norm.percent_high if keep else None)
         instrument_library.set_instrument_settings(study.id, args.key, cutoff, norm_n,
                                                    norm_percent)
     studies = list_studies()
@@ -226,6 +227,9 @@ def _questionnaire_lines(found: dict[str, Any]) -> list[str]:
                                intake=_fmt(high["intake"]["percent"], 0),
                                n_intake=high["intake"]["n"],
                                last=_fmt(high["last"]["percent"], 0), n_last=high["last"]["n"]))
+        pairs = high["pairs"]
+        lines.append("  " + tr("findings.high_pairs", intake=_fmt(pairs["intake"]["percent"], 0),
+                               last=_fmt(pairs["last"]["percent"], 0), n=pairs["intake"]["n"]))
         if norm:
             lines.append("  " + tr("findings.norm", percent=f"{norm['percent_high']:g}",
                                    n=norm["n"]))

@@ -63,7 +63,8 @@ class Moments:
         return (self.participants[first], column[first], self.participants[last], column[last])
 
     def change(self, column: np.ndarray, higher_is_better: bool,
-               min_pairs: int) -> tuple[dict[str, Any], np.ndarray, np.ndarray]:
+               min_pairs: int) -> tuple[dict[str, Any], tuple[np.ndarray, ...]]:
+        """The paired comparison, and the values (intake, last, paired intake, paired last)."""
         who_first, first, who_last, last = self.intake_and_last(column)
         _, at_first, at_last = np.intersect1d(who_first, who_last, assume_unique=True,
                                               return_indices=True)
@@ -82,7 +83,7 @@ class Moments:
             "w": test.statistic, "z": _round(test.z, 4), "p": test.p, "r": _round(test.r, 3),
             "test_note": test.reason,
         }
-        return row, first, last
+        return row, (first, last, before, after)
 
 
 def _adjust(rows: list[dict[str, Any]], alpha: float) -> None:
@@ -96,18 +97,22 @@ def _share_high(values: np.ndarray, at_least: float) -> dict[str, Any]:
     return {"n": len(values), "high": count, "percent": _percent(count, len(values))}
 
 
-def _high(linked: LinkedInstrument, by_scale: dict[str, tuple[np.ndarray, np.ndarray]],
+def _high(linked: LinkedInstrument, by_scale: dict[str, tuple[np.ndarray, ...]],
           language: str | None) -> dict[str, Any] | None:
+    """% high among everyone measured at intake and everyone's last later score, and among
+    the pairs alone (the same people at both moments, so drop-out does not move the figure)."""
     cutoff, norm = linked.cutoff, linked.norm
     if cutoff is None:
         return None
-    first, last = by_scale[cutoff.scale]
+    first, last, before, after = by_scale[cutoff.scale]
     return {
         "scale": cutoff.scale,
         "cutoff": cutoff.at_least,
         "cutoff_is_default": linked.cutoff_is_default,
         "intake": _share_high(first, cutoff.at_least),
         "last": _share_high(last, cutoff.at_least),
+        "pairs": {"intake": _share_high(before, cutoff.at_least),
+                  "last": _share_high(after, cutoff.at_least)},
         "norm": None if norm is None else {
             "n": norm.n, "percent_high": norm.percent_high,
             "label": norm.text(language) if norm.label else "",
@@ -131,20 +136,19 @@ def questionnaire_change(linked: LinkedInstrument, rows: list[tuple],
     scores = score_matrix(definition, values)
     scales, at_moments = [], {}
     for scale in definition.scales:
-        row, first, last = moments.change(scores[scale.key][0], better, min_pairs)
-        at_moments[scale.key] = (first, last)
+        row, at_moments[scale.key] = moments.change(scores[scale.key][0], better, min_pairs)
         scales.append({"scale": scale.key, "label": scale.text(language),
                        "scoring": scale.scoring, "items": list(scale.items),
                        "max_missing": scale.max_missing, **row})
     scored = scored_matrix(definition, values)
     items = []
     for index, item in enumerate(definition.items):
-        row, _, _ = moments.change(scored[:, index], better, min_pairs)
+        row, _ = moments.change(scored[:, index], better, min_pairs)
         items.append({"item": item.key, "number": index + 1, "label": item.text(language),
                       "reverse": item.key in definition.reverse_items, **row})
     _adjust(scales, alpha)
     _adjust(items, alpha)
-    tested = [row for row in items if row["improvement"] is not None]
+    tested = [row for row in items if row["improvement"] is not None and row["p"] is not None]
     largest = max(tested, key=lambda row: row["improvement"], default=None)
     at_intake = [row for row in items if row["at_intake"]["mean"] is not None]
     worst = (min if better else max)(at_intake, key=lambda row: row["at_intake"]["mean"],

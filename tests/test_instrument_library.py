@@ -68,6 +68,26 @@ def test_a_broken_file_names_itself_and_stores_nothing(db, tmp_path):
     assert Instrument.select().count() == 0
 
 
+def test_reworded_value_labels_are_a_compatible_change(study, answered):
+    reworded = _text(lambda d: d["scale"]["labels"]["3"].update(nl="Enigszins mee oneens"))
+    assert instrument_library.import_definition_text(reworded, "x.json").action == "updated"
+
+
+def test_a_study_cut_off_outside_a_new_versions_range_is_dropped(study):
+    _link(study, "financial_scarcity")
+    instrument_library.set_instrument_settings(study.id, "financial_scarcity", "6,5", None, None)
+    as_sum = _text(lambda d: d["scales"][0].update(scoring="sum"), version=2,
+                   cutoff={"scale": "total", "at_least": 60})
+    instrument_library.import_definition_text(as_sum, "v2.json")
+    _link(study, "financial_scarcity")  # no answers: the study moves to version 2
+    linked = instrument_library.linked_instrument(study.id, "financial_scarcity")
+    assert linked.definition.version == 2
+    assert linked.cutoff.at_least == 60 and linked.cutoff_is_default  # 6.5 made no sense
+    assert AuditEntry.select().where((AuditEntry.table == "study_instrument")
+                                     & (AuditEntry.field == "cutoff")
+                                     & (AuditEntry.new_value.is_null())).exists()
+
+
 def test_new_wording_for_the_same_items_updates_in_place_keeping_the_answers(study, answered,
                                                                               participant):
     licensed = _text(lambda d: d["items"][0]["label"].update(nl="Gelicentieerde tekst"))
@@ -83,10 +103,25 @@ def test_new_wording_for_the_same_items_updates_in_place_keeping_the_answers(stu
                        reverse_items=["fs03", "fs06"]), "items removed: fs12"),
     (lambda d: d["scale"].update(max=5, labels={}), "scale 1–7 → 1–5"),
     (lambda d: d.update(reverse_items=["fs03"]), "reverse scoring changed: fs06, fs12"),
+    (lambda d: d["items"].append({"key": "fs13", "label": {"nl": "x", "en": "x"}}),
+     "items added: fs13"),
+    (lambda d: d["scales"][0].update(scoring="sum"), "scales changed"),
+    (lambda d: d["scales"][1].update(items=["fs01", "fs02"]), "scales changed"),
+    (lambda d: d.update(missing_rule={"max_missing_fraction": 0.5}), "scales changed"),
+    (lambda d: d.update(missing_reasons=d["missing_reasons"][1:]),
+     "missing reasons removed: not_answered"),
+    (lambda d: d["scale"].update(labels={str(8 - int(k)): v
+                                         for k, v in d["scale"]["labels"].items()}),
+     "value labels moved"),
 ])
 def test_a_change_that_would_reinterpret_stored_answers_is_refused(study, answered, mutate,
                                                                    words, participant):
-    text = _text(lambda d: (mutate(d), d.update(cutoff={"scale": "total", "at_least": 3})))
+    def changed(data):
+        mutate(data)
+        mean = data["scales"][0]["scoring"] == "mean"  # a cut-off that fits the new range
+        data["cutoff"] = {"scale": "total", "at_least": 3 if mean else 60}
+
+    text = _text(changed)
     with pytest.raises(ValidationError) as error:
         instrument_library.import_definition_text(text, "nieuw.json")
     assert words in error.value.message and "versie 2" in error.value.message

@@ -117,6 +117,9 @@ def test_built_in_questionnaires_load_with_scales_cut_off_and_norm():
      "missing_rule.max_missing_fraction", "fraction"),
     (lambda d: d["norm"].update(percent_high=120), "norm.percent_high", "percentage"),
     (lambda d: d.pop("cutoff"), "norm", "needs a cutoff"),
+    (lambda d: d.update(kind="Questionnaire"), "kind", "questionnaire, bridge"),
+    (lambda d: d["scale"].update(min=-3, max=3, labels={}), "scale.min", "negative"),
+    (lambda d: d["missing_reasons"][0].update(key="9"), "missing_reasons[0]", "never a number"),
 ])
 def test_broken_questionnaires_name_file_field_and_problem(mutate, field, problem):
     with pytest.raises(InstrumentDefinitionError) as error:

@@ -13,6 +13,7 @@ from desktop.models.errors import InstrumentDefinitionError
 from desktop.paths import INSTRUMENTS
 
 FORMAT = "brugmeter-instrument/1"
+KINDS = ("questionnaire", "bridge")
 
 
 @dataclass(frozen=True)
@@ -182,13 +183,21 @@ def parse_definition(text: str, source: str = "<definition>") -> InstrumentDefin
     low, high = scale.get("min"), scale.get("max")
     if not (isinstance(low, int) and isinstance(high, int) and low < high):
         raise _fail(source, "scale", "min and max must be whole numbers with min < max")
+    if low < 0:
+        raise _fail(source, "scale.min", "negative values cannot be typed ('-' marks a missing "
+                    "answer): number the scale from 0 or 1")
     if high - low >= 1000:
         raise _fail(source, "scale", "a scale of 1000 values or more is not an answer scale")
+    kind = data.get("kind", "questionnaire")
+    if kind not in KINDS:
+        raise _fail(source, "kind", f"expected one of {', '.join(KINDS)}")
     reasons = []
     for index, raw in enumerate(data.get("missing_reasons", [])):
         field = f"missing_reasons[{index}]"
-        if not isinstance(raw, dict) or not isinstance(raw.get("key"), str):
-            raise _fail(source, field, "expected an object with a key and a label")
+        if not isinstance(raw, dict) or not isinstance(raw.get("key"), str) \
+                or not raw["key"].isidentifier():
+            raise _fail(source, field, "expected an object with a key (a short identifier "
+                        "such as 'not_answered', never a number) and a label")
         reasons.append(MissingReason(raw["key"], _texts(raw.get("label"), source, field)))
     raw_items = data.get("items")
     if not isinstance(raw_items, list) or not raw_items:
@@ -228,7 +237,7 @@ def parse_definition(text: str, source: str = "<definition>") -> InstrumentDefin
                         f"reverse item {item_key!r} is not an item of the scale")
     definition = InstrumentDefinition(
         key=key,
-        kind=str(data.get("kind", "questionnaire")),
+        kind=kind,
         version=version,
         name=_texts(data.get("name"), source, "name"),
         minimum=low,

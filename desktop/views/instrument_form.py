@@ -229,9 +229,10 @@ class ItemRow:
             self.text.setStyleSheet(f"color: {theme.GREY_700};")
             self.text.setText(tr("entry.form.partial"))
         elif self.input.reason is not None:
-            reason = next(r for r in self.definition.missing_reasons if r.key == self.input.reason)
+            reason = next((r.text() for r in self.definition.missing_reasons
+                           if r.key == self.input.reason), self.input.reason)  # stored key
             self.text.setStyleSheet(f"color: {theme.ACCENT}; font-style: italic;")
-            self.text.setText(tr("entry.form.missing", reason=reason.text()))
+            self.text.setText(tr("entry.form.missing", reason=reason))
         else:
             self.text.setStyleSheet(f"color: {theme.GREY_500};")
             self.text.setText(tr("entry.form.empty"))

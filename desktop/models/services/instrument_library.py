@@ -178,13 +178,17 @@ def set_instrument_settings(study_id: int, key: str, cutoff: object,
 
 
 def incompatible_changes(old: InstrumentDefinition, new: InstrumentDefinition) -> list[str]:
-    """What in `new` would change the meaning of answers given on `old`."""
+    """What in `new` would change the meaning or the scores of answers given on `old`. Texts
+    (item wording, translations, label wording) may change; structure may not."""
     problems = []
     if new.kind != old.kind:
         problems.append(f"kind {old.kind} → {new.kind}")
     removed = [key for key in old.item_keys if key not in new.item_keys]
     if removed:
         problems.append("items removed: " + ", ".join(removed))
+    added = [key for key in new.item_keys if key not in old.item_keys]
+    if added:  # stored responses lack them: the missing-data rule would drop their scores
+        problems.append("items added: " + ", ".join(added))
     if (new.minimum, new.maximum) != (old.minimum, old.maximum):
         problems.append(f"scale {old.minimum}–{old.maximum} → {new.minimum}–{new.maximum}")
     flipped = sorted((old.reverse_items ^ new.reverse_items) & set(old.item_keys))
@@ -192,7 +196,43 @@ def incompatible_changes(old: InstrumentDefinition, new: InstrumentDefinition) -
         problems.append("reverse scoring changed: " + ", ".join(flipped))
     if new.best != old.best:
         problems.append(f"best end of the scale {old.best} → {new.best}")
+    if _scoring(new) != _scoring(old):
+        problems.append("scales changed (items, scoring or missing-data rule)")
+    lost = [key for key in old.missing_reason_keys if key not in new.missing_reason_keys]
+    if lost:
+        problems.append("missing reasons removed: " + ", ".join(lost))
+    if _moved_labels(old, new):
+        problems.append("value labels moved to other values")
     return problems
+
+
+def _scoring(definition: InstrumentDefinition) -> list[tuple[object, ...]]:
+    return [(scale.key, scale.items, scale.scoring, scale.max_missing)
+            for scale in definition.scales]
+
+
+def _moved_labels(old: InstrumentDefinition, new: InstrumentDefinition) -> bool:
+    """A label now on another value (1 and 7 swapped): reworded labels are fine."""
+    where = {text: value for value, texts in new.value_labels.items()
+             for text in texts.values()}
+    return any(where.get(text, value) != value for value, texts in old.value_labels.items()
+               for text in texts.values())
+
+
+def check_study_figures(instrument: Instrument) -> None:
+    """A study's own cut-off that no longer fits the instrument's definition (another scale
+    range, no cut-off any more) is dropped, audited, so the file's figure applies again."""
+    definition = _definition(instrument)
+    scale = definition.scale(definition.cutoff.scale) if definition.cutoff else None
+    for link in StudyInstrument.select().where((StudyInstrument.instrument == instrument.id)
+                                               & StudyInstrument.cutoff.is_null(False)):
+        try:
+            if scale is None:
+                raise InstrumentDefinitionError("error.cutoff_no_scale", key=definition.key)
+            check_cutoff(definition, scale, link.cutoff, definition.key)
+        except InstrumentDefinitionError:
+            StudyInstrument.update(cutoff=None).where(StudyInstrument.id == link.id).execute()
+            audit.record("study_instrument", link.id, "update", {"cutoff": (link.cutoff, None)})
 
 
 def import_definition(path: Path) -> ImportResult:
@@ -233,6 +273,7 @@ def import_definition_text(text: str, source: str) -> ImportResult:
                                   changes="; ".join(problems), next=version + 1)
         Instrument.update(definition=text, kind=definition.kind).where(
             Instrument.id == same.id).execute()
+        check_study_figures(Instrument.get_by_id(same.id))
         audit.record("instrument", same.id, "update",
                      {"definition": (f"{key} v{version}", f"{key} v{version} ({source})")})
         return ImportResult(key, version, "updated", title)

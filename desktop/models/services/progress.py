@@ -88,14 +88,16 @@ class BridgeData:
 
 # Each participant's intake level of a pillar beside the level at the last later moment that
 # has one (DESIGN §4), counted per (pillar, intake, last) in one GROUP BY pass: the last later
-# level is found as the largest position * 1000 + level (levels are shifted to start at 0, and
-# the loader keeps scales narrower than 1000). Position 0 is the intake.
+# level is found as the largest position * 1000 + (level − scale minimum); the loader keeps
+# scales narrower than 1000 and from 0 up. No '%' (a placeholder to psycopg2) and no
+# parameters outside the WHERE clause, so PostgreSQL prepares it as SQLite does.
 _PAIRS = """
-SELECT item, intake, last_code % 1000 + {p}, COUNT(*)
+SELECT item, intake, last_code - (last_code / 1000) * 1000, COUNT(*)
 FROM (
     SELECT r.participant_id, v.item AS item,
            MAX(CASE WHEN m.position = 0 THEN v.value END) AS intake,
-           MAX(CASE WHEN m.position > 0 THEN m.position * 1000 + v.value - {p} END) AS last_code
+           MAX(CASE WHEN m.position > 0 THEN m.position * 1000 + v.value - {low} END)
+               AS last_code
     FROM response_value v
     JOIN response r ON r.id = v.response_id
     JOIN moment m ON m.id = r.moment_id
@@ -103,9 +105,9 @@ FROM (
     WHERE m.study_id = {p} AND r.instrument_id = {p} AND v.value IS NOT NULL
       AND p.status IN ({participating})
     GROUP BY r.participant_id, v.item
-) AS per_participant
+) per_participant
 WHERE intake IS NOT NULL AND last_code IS NOT NULL
-GROUP BY item, intake, last_code % 1000 + {p}
+GROUP BY 1, 2, 3
 """
 
 _MISSING = """
@@ -144,9 +146,9 @@ def bridge_data(study_id: int) -> BridgeData:
         measured[moment_id].add(pid)
     params = (study_id, instrument_id)
     participating = _participating()
-    low = definition.minimum
-    pairs = db.execute_sql(_PAIRS.format(p=db.param, participating=participating),
-                           (low, low, study_id, instrument_id, low)).fetchall()
+    low = int(definition.minimum)  # a checked whole number, written into the query
+    pairs = [(item, before, after + low, count) for item, before, after, count in db.execute_sql(
+        _PAIRS.format(p=db.param, participating=participating, low=low), params)]
     missing = db.execute_sql(_MISSING.format(p=db.param, participating=participating),
                              params).fetchall()
     return BridgeData(definition, moments, participants, measured, pairs, missing)

@@ -18,7 +18,11 @@ from desktop.models.schema import (
     Study,
     StudyInstrument,
 )
-from desktop.models.services.instrument_library import catalogue, ensure_instrument
+from desktop.models.services.instrument_library import (
+    catalogue,
+    check_study_figures,
+    ensure_instrument,
+)
 from desktop.models.services.validation import clean_text, parse_date
 
 
@@ -220,6 +224,7 @@ def _replace_instruments(study: Study, keys: tuple[str, ...]) -> None:
             if latest.id != link.instrument_id and not answered:
                 StudyInstrument.update(instrument=latest).where(
                     StudyInstrument.id == link.id).execute()
+                check_study_figures(latest)
                 audit.record("study", study.id, "update", {"instrument": (
                     f"{key} v{link.instrument.version}", f"{key} v{latest.version}")})
             continue
