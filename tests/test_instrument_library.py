@@ -189,3 +189,11 @@ def test_study_settings_are_stored_audited_and_reset_to_the_files_figures(study)
     linked = instrument_library.linked_instrument(study.id, "financial_scarcity")
     assert linked.cutoff.at_least == 4.5 and linked.cutoff_is_default
     assert (linked.norm.n, linked.norm.percent_high) == (1115, 10.0)
+
+
+def test_the_files_own_figures_are_stored_as_defaults(study):
+    _link(study, "financial_scarcity")
+    instrument_library.set_instrument_settings(study.id, "financial_scarcity", "4,5", "1.115",
+                                               "10")
+    linked = instrument_library.linked_instrument(study.id, "financial_scarcity")
+    assert linked.cutoff_is_default and linked.norm_is_default

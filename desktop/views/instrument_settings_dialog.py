@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 
 from desktop.i18n import tr
 from desktop.models.errors import ValidationError
-from desktop.models.services import instrument_library, validation
+from desktop.models.services import instrument_library
 from desktop.views import error_dialog, theme
 from desktop.views.widgets import error_label, format_decimal
 
@@ -132,19 +132,10 @@ class InstrumentSettingsDialog(QDialog):
             edit.setFocus()
             edit.selectAll()
 
-    def values(self) -> tuple[float | None, int | None, float | None]:
-        """(cut-off, N, % high) as typed (4,5 and 4.5 alike); the file's figures become None."""
-        cutoff = validation.parse_number(self.inputs["cutoff"].text(), "cutoff")
-        norm_n = validation.parse_count(self.inputs["norm_n"].text(), "norm_n", "error.norm_n")
-        percent = validation.parse_number(self.inputs["norm_percent_high"].text(),
-                                          "norm_percent_high")
-        definition = self.definition
-        if definition.cutoff is not None and cutoff == definition.cutoff.at_least:
-            cutoff = None
-        if definition.norm is not None and (norm_n, percent) == (definition.norm.n,
-                                                                 definition.norm.percent_high):
-            norm_n = percent = None
-        return cutoff, norm_n, percent
+    def values(self) -> tuple[str, str, str]:
+        """(cut-off, N, % high) as typed; the service reads 4,5 and 1.115 the Dutch way and
+        stores the file's own figures as defaults."""
+        return tuple(self.inputs[name].text() for name in FIELDS)  # type: ignore[return-value]
 
     def accept(self) -> None:
         self.clear_errors()

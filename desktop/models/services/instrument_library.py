@@ -165,6 +165,12 @@ def set_instrument_settings(study_id: int, key: str, cutoff: object,
         raise ValidationError("norm_n", "error.norm_n")
     if norm_percent_high is not None and not 0 <= norm_percent_high <= 100:
         raise ValidationError("norm_percent_high", "error.norm_percent")
+    # The file's own figures are stored as "none of our own": a corrected file then applies.
+    if definition.cutoff is not None and cutoff == definition.cutoff.at_least:
+        cutoff = None
+    if definition.norm is not None and (norm_n, norm_percent_high) == (
+            definition.norm.n, definition.norm.percent_high):
+        norm_n = norm_percent_high = None
     with transaction():
         link = StudyInstrument.get((StudyInstrument.study == study_id)
                                    & (StudyInstrument.instrument == current.id))

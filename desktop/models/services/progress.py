@@ -154,8 +154,6 @@ def bridge_data(study_id: int) -> BridgeData:
     return BridgeData(definition, moments, participants, measured, pairs, missing)
 
 
-
-
 def _participating() -> str:
     return ", ".join(f"'{status}'" for status in PARTICIPATING_STATUSES)  # constants
 
