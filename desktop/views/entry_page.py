@@ -8,7 +8,6 @@ changes. Both ask before anything typed and unsaved would be dropped.
 from __future__ import annotations
 
 from PySide6.QtCore import QStringListModel, Qt
-from PySide6.QtGui import QShortcut
 from PySide6.QtWidgets import (
     QCompleter,
     QHBoxLayout,
@@ -25,7 +24,7 @@ from desktop.models.services import participants, responses, studies
 from desktop.views import shortcuts, theme
 from desktop.views.instrument_form import InstrumentForm
 from desktop.views.page import Page
-from desktop.views.widgets import error_label, format_date
+from desktop.views.widgets import add_shortcut, error_label, format_date
 
 
 class EntryPage(Page):
@@ -65,9 +64,7 @@ class EntryPage(Page):
         completer.activated.connect(self._code_entered)
         self.tabs.currentChanged.connect(self._tab_changed)
         for key, step in ((shortcuts.NEXT_MOMENT, 1), (shortcuts.PREVIOUS_MOMENT, -1)):
-            shortcut = QShortcut(shortcuts.key_sequence(key), self)
-            shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-            shortcut.activated.connect(lambda s=step: self.step_moment(s))
+            add_shortcut(self, key, lambda s=step: self.step_moment(s))
 
     def _build_layout(self, body: QWidget, chooser: QLayout | None = None) -> None:
         """Code row, the subclass's own row (e.g. the questionnaire), the tabs, the body."""

@@ -9,7 +9,7 @@ import datetime as dt
 from collections.abc import Mapping
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QFocusEvent, QKeyEvent, QShortcut
+from PySide6.QtGui import QFocusEvent, QKeyEvent
 from PySide6.QtWidgets import (
     QGridLayout,
     QHBoxLayout,
@@ -32,6 +32,7 @@ from desktop.views import shortcuts, theme
 from desktop.views.widgets import (
     DateLineEdit,
     add_save_shortcuts,
+    add_shortcut,
     ask_discard,
     error_label,
     format_decimal,
@@ -305,9 +306,7 @@ class InstrumentForm(QWidget):
         self._build_layout()
         self._wire()
         add_save_shortcuts(self, self._save_slot)
-        mark = QShortcut(shortcuts.key_sequence(shortcuts.MARK_EMPTY_MISSING), self)
-        mark.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-        mark.activated.connect(self.mark_empty_missing)
+        add_shortcut(self, shortcuts.MARK_EMPTY_MISSING, self.mark_empty_missing)
         self.setEnabled(False)
 
     def _hint_text(self) -> str:

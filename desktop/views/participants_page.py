@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt
-from PySide6.QtGui import QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -28,6 +27,7 @@ from desktop.views.participant_table_model import (
     ParticipantFilterModel,
     ParticipantTableModel,
 )
+from desktop.views.widgets import add_shortcut
 
 _COLUMN_WIDTHS = (90, 150, 100, 100, 100, 80)
 
@@ -126,9 +126,7 @@ class ParticipantsPage(Page):
         self.table.activated.connect(self._edit_index)
         self.editor.saved.connect(self._saved)
         for key in (shortcuts.NEW_PARTICIPANT, shortcuts.INSERT_ROW):
-            shortcut = QShortcut(shortcuts.key_sequence(key), self)
-            shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-            shortcut.activated.connect(self.new_participant)
+            add_shortcut(self, key, self.new_participant)
 
     def _filter(self, code: str | None = None, site: str | None = None,
                 status: str | None = None) -> None:

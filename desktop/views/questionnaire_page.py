@@ -8,7 +8,6 @@ this session, because a participant usually fills in every questionnaire on the 
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QShortcut
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
@@ -24,6 +23,7 @@ from desktop.models.services.instrument_library import LinkedInstrument
 from desktop.views import instrument_import, shortcuts, theme
 from desktop.views.entry_page import EntryPage
 from desktop.views.instrument_form import InstrumentForm
+from desktop.views.widgets import add_shortcut
 
 
 class QuestionnairePage(EntryPage):
@@ -67,11 +67,8 @@ class QuestionnairePage(EntryPage):
         self.questionnaire.currentIndexChanged.connect(self._questionnaire_changed)
         self.settings_button.clicked.connect(self.open_settings)
         self.import_button.clicked.connect(self.import_definition)
-        for key, slot in ((shortcuts.INSTRUMENT_SETTINGS, self.open_settings),
-                          (shortcuts.IMPORT_INSTRUMENT, self.import_definition)):
-            shortcut = QShortcut(shortcuts.key_sequence(key), self)
-            shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-            shortcut.activated.connect(slot)
+        add_shortcut(self, shortcuts.INSTRUMENT_SETTINGS, self.open_settings)
+        add_shortcut(self, shortcuts.IMPORT_INSTRUMENT, self.import_definition)
         self._show_form(None)
 
     # questionnaires ------------------------------------------------------------------------

@@ -35,7 +35,7 @@ from desktop.i18n import tr
 from desktop.models.errors import ValidationError
 from desktop.models.services import instrument_library, studies
 from desktop.views import error_dialog, shortcuts, theme
-from desktop.views.widgets import format_date
+from desktop.views.widgets import add_shortcut, format_date
 
 _SPEC_ROLE = Qt.ItemDataRole.UserRole
 
@@ -216,9 +216,7 @@ class StudyDialog(QDialog):
         add_button.clicked.connect(add)
         remove_button.clicked.connect(remove)
         for key, slot in ((shortcuts.INSERT_ROW, add), (shortcuts.DELETE_ROW, remove)):
-            shortcut = QShortcut(key, view)
-            shortcut.setContext(Qt.ShortcutContext.WidgetShortcut)  # the kwarg is ignored
-            shortcut.activated.connect(slot)
+            add_shortcut(view, key, slot, Qt.ShortcutContext.WidgetShortcut)
         return add_button, remove_button
 
     # data in and out ---------------------------------------------------------------------

@@ -120,13 +120,17 @@ def ask_discard(parent: QWidget, question: str) -> bool:
     return box.clickedButton() is discard
 
 
-def add_save_shortcuts(widget: QWidget, slot: Callable[[], None]) -> list[QShortcut]:
+def add_shortcut(widget: QWidget, key: shortcuts.Shortcut, slot: Callable[[], None],
+                 context: Qt.ShortcutContext = Qt.ShortcutContext.WidgetWithChildrenShortcut,
+                 ) -> QShortcut:
+    """A key that works while the focus is in `widget` (or its children), not app-wide."""
+    shortcut = QShortcut(shortcuts.key_sequence(key), widget)
+    shortcut.setContext(context)  # QShortcut's context keyword is ignored
+    shortcut.activated.connect(slot)
+    return shortcut
+
+
+def add_save_shortcuts(widget: QWidget, slot: Callable[[], None]) -> None:
     """Ctrl+S, Ctrl+Return and Ctrl+Enter (keypad) save the form the focus is in."""
-    keys = (shortcuts.SAVE, shortcuts.SAVE_AND_NEXT, shortcuts.SAVE_AND_NEXT_KEYPAD)
-    made = []
-    for key in keys:
-        shortcut = QShortcut(shortcuts.key_sequence(key), widget)
-        shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-        shortcut.activated.connect(slot)
-        made.append(shortcut)
-    return made
+    for key in (shortcuts.SAVE, shortcuts.SAVE_AND_NEXT, shortcuts.SAVE_AND_NEXT_KEYPAD):
+        add_shortcut(widget, key, slot)
