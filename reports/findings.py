@@ -16,14 +16,10 @@ from desktop.models.services.instrument_library import study_questionnaires
 from desktop.models.services.progress import BridgeData, bridge_data, questionnaire_rows
 from desktop.models.services.studies import StudyInfo, get_study
 from reports.questionnaires import questionnaire_change
-from reports.statistics import MIN_PAIRS, holm, wilcoxon_signed_rank
+from reports.statistics import MIN_PAIRS, adjust_rows, percent, wilcoxon_signed_rank
 
 PAIRING = "intake_vs_last_later_level"
 NO_REASON = "no_reason"
-
-
-def _percent(part: int, whole: int) -> float | None:
-    return round(100.0 * part / whole, 1) if whole else None
 
 
 def response_figures(statuses: dict[str, int]) -> dict[str, Any]:
@@ -31,7 +27,7 @@ def response_figures(statuses: dict[str, int]) -> dict[str, Any]:
     approached = sum(statuses.values())
     participated = sum(statuses.get(s, 0) for s in PARTICIPATING_STATUSES)
     return {"approached": approached, "participated": participated,
-            "percent": _percent(participated, approached), "statuses": dict(statuses)}
+            "percent": percent(participated, approached), "statuses": dict(statuses)}
 
 
 def participant_flow(data: BridgeData, today: dt.date | None = None) -> list[dict[str, Any]]:
@@ -89,9 +85,9 @@ def bridge_change(data: BridgeData, alpha: float = 0.05, language: str | None = 
             "pillar": item.key,
             "label": item.text(language),
             "n": n,
-            "improved": _percent(counts["improved"], n),
-            "stable": _percent(counts["stable"], n),
-            "declined": _percent(counts["declined"], n),
+            "improved": percent(counts["improved"], n),
+            "stable": percent(counts["stable"], n),
+            "declined": percent(counts["declined"], n),
             "counts": {k: counts[k] for k in ("improved", "stable", "declined")},
             "distribution": {
                 "intake": {str(level): before.count(level) for level in scale},
@@ -105,9 +101,7 @@ def bridge_change(data: BridgeData, alpha: float = 0.05, language: str | None = 
             "test_note": test.reason,
             "missing": missing.get(item.key, {}),
         })
-    for pillar, adjusted in zip(pillars, holm([p["p"] for p in pillars]), strict=True):
-        pillar["p_holm"] = adjusted
-        pillar["significant"] = adjusted is not None and adjusted < alpha
+    adjust_rows(pillars, alpha)
     return {"instrument": definition.key, "levels": scale, "pairing": PAIRING, "alpha": alpha,
             "min_pairs": min_pairs, "test": "wilcoxon_signed_rank_normal_approx_no_continuity",
             "adjustment": "holm", "pillars": pillars}

@@ -13,15 +13,11 @@ from typing import Any
 
 import numpy as np
 
-from desktop.models.scoring import score_matrix, scored_matrix
+from desktop.models.scoring import reaches, score_matrix, scored_matrix
 from desktop.models.services.instrument_library import LinkedInstrument
-from reports.statistics import MIN_PAIRS, holm, wilcoxon_signed_rank
+from reports.statistics import MIN_PAIRS, adjust_rows, percent, wilcoxon_signed_rank
 
 PAIRING = "intake_vs_last_later_value"
-
-
-def _percent(part: int, whole: int) -> float | None:
-    return round(100.0 * part / whole, 1) if whole else None
 
 
 def _round(value: float | None, digits: int = 2) -> float | None:
@@ -78,23 +74,17 @@ class Moments:
             "intake": _describe(before),
             "last": _describe(after),
             "improvement": _round(gain.mean()) if n else None,
-            "improved": _percent(int(np.count_nonzero(gain > 1e-9)), n),
-            "declined": _percent(int(np.count_nonzero(gain < -1e-9)), n),
+            "improved": percent(int(np.count_nonzero(gain > 1e-9)), n),
+            "declined": percent(int(np.count_nonzero(gain < -1e-9)), n),
             "w": test.statistic, "z": _round(test.z, 4), "p": test.p, "r": _round(test.r, 3),
             "test_note": test.reason,
         }
         return row, (first, last, before, after)
 
 
-def _adjust(rows: list[dict[str, Any]], alpha: float) -> None:
-    for row, adjusted in zip(rows, holm([row["p"] for row in rows]), strict=True):
-        row["p_holm"] = adjusted
-        row["significant"] = adjusted is not None and adjusted < alpha
-
-
 def _share_high(values: np.ndarray, at_least: float) -> dict[str, Any]:
-    count = int(np.count_nonzero(values >= at_least - 1e-9))
-    return {"n": len(values), "high": count, "percent": _percent(count, len(values))}
+    count = int(np.count_nonzero(reaches(values, at_least)))
+    return {"n": len(values), "high": count, "percent": percent(count, len(values))}
 
 
 def _high(linked: LinkedInstrument, by_scale: dict[str, tuple[np.ndarray, ...]],
@@ -146,8 +136,8 @@ def questionnaire_change(linked: LinkedInstrument, rows: list[tuple],
         row, _ = moments.change(scored[:, index], better, min_pairs)
         items.append({"item": item.key, "number": index + 1, "label": item.text(language),
                       "reverse": item.key in definition.reverse_items, **row})
-    _adjust(scales, alpha)
-    _adjust(items, alpha)
+    adjust_rows(scales, alpha)
+    adjust_rows(items, alpha)
     tested = [row for row in items if row["improvement"] is not None and row["p"] is not None]
     largest = max(tested, key=lambda row: row["improvement"], default=None)
     at_intake = [row for row in items if row["at_intake"]["mean"] is not None]

@@ -12,6 +12,7 @@ import math
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 MIN_PAIRS = 6
 
@@ -74,3 +75,15 @@ def holm(p_values: Sequence[float | None]) -> list[float | None]:
         running = max(running, min(1.0, (m - rank) * p))
         adjusted[index] = running
     return adjusted
+
+
+def adjust_rows(rows: Sequence[dict[str, Any]], alpha: float) -> None:
+    """Add `p_holm` (Holm over the rows' `p`) and `significant` (p_holm < alpha) to each row."""
+    for row, adjusted in zip(rows, holm([row["p"] for row in rows]), strict=True):
+        row["p_holm"] = adjusted
+        row["significant"] = adjusted is not None and adjusted < alpha
+
+
+def percent(part: int, whole: int) -> float | None:
+    """A share in % to one decimal; None when there is nothing to share."""
+    return round(100.0 * part / whole, 1) if whole else None

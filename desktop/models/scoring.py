@@ -61,10 +61,16 @@ def score_matrix(definition: InstrumentDefinition,
     return scores
 
 
+def reaches(scores: float | np.ndarray, at_least: float) -> bool | np.ndarray:
+    """Scores (one, or an array) at or above the cut-off: a mean of exactly the cut-off counts
+    as high, whatever float rounding did to it."""
+    return scores >= at_least - 1e-9
+
+
 def is_high(value: float | None, cutoff: Cutoff | None) -> bool | None:
     if value is None or cutoff is None:
         return None
-    return value >= cutoff.at_least - 1e-9  # a mean of exactly the cut-off counts as high
+    return reaches(value, cutoff.at_least)
 
 
 def score_response(definition: InstrumentDefinition, answers: Mapping[str, int | None],
