@@ -323,16 +323,17 @@ def _cutoff(raw: object, definition: InstrumentDefinition, source: str) -> Cutof
     at_least = raw.get("at_least")
     if not isinstance(at_least, int | float) or isinstance(at_least, bool):
         raise _fail(source, "cutoff.at_least", "expected a number")
-    check_cutoff(definition, scale, float(at_least), source)
+    if not cutoff_fits(definition, scale, float(at_least)):
+        low, high = definition.score_range(scale)
+        raise _fail(source, "cutoff.at_least",
+                    f"cutoff {at_least:g} outside the scale score range {low:g}–{high:g}")
     return Cutoff(scale.key, float(at_least))
 
 
-def check_cutoff(definition: InstrumentDefinition, scale: Scale, at_least: float,
-                 source: str) -> None:
+def cutoff_fits(definition: InstrumentDefinition, scale: Scale, at_least: float) -> bool:
+    """A cut-off some scores can reach and some cannot: inside the scale score's range."""
     low, high = definition.score_range(scale)
-    if not low < at_least <= high:
-        raise _fail(source, "cutoff.at_least",
-                    f"cutoff {at_least:g} outside the scale score range {low:g}–{high:g}")
+    return low < at_least <= high
 
 
 def _norm(raw: object, source: str) -> Norm | None:

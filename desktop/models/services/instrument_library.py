@@ -14,13 +14,14 @@ from pathlib import Path
 
 from desktop.models import audit
 from desktop.models.database import transaction
-from desktop.models.errors import InstrumentDefinitionError, NotFoundError, ValidationError
+from desktop.models.errors import NotFoundError, ValidationError
 from desktop.models.instruments import (
     Cutoff,
     InstrumentDefinition,
     Norm,
     builtin_definitions,
-    check_cutoff,
+    cutoff_fits,
+    load_definition,
     parse_definition,
 )
 from desktop.models.schema import Instrument, Response, StudyInstrument
@@ -153,12 +154,10 @@ def set_instrument_settings(study_id: int, key: str, cutoff: object,
         if definition.cutoff is None:
             raise ValidationError("cutoff", "error.cutoff_no_scale", key=key)
         scale = definition.scale(definition.cutoff.scale)
-        low, high = definition.score_range(scale)
-        try:
-            check_cutoff(definition, scale, cutoff, key)
-        except InstrumentDefinitionError:
+        if not cutoff_fits(definition, scale, cutoff):
+            low, high = definition.score_range(scale)
             raise ValidationError("cutoff", "error.cutoff_range", low=f"{low:g}",
-                                  high=f"{high:g}") from None
+                                  high=f"{high:g}")
     if (norm_n is None) != (norm_percent_high is None):
         raise ValidationError("norm_n", "error.norm_incomplete")
     if norm_n is not None and norm_n < 1:
@@ -232,28 +231,22 @@ def check_study_figures(instrument: Instrument) -> None:
     scale = definition.scale(definition.cutoff.scale) if definition.cutoff else None
     for link in StudyInstrument.select().where((StudyInstrument.instrument == instrument.id)
                                                & StudyInstrument.cutoff.is_null(False)):
-        try:
-            if scale is None:
-                raise InstrumentDefinitionError("error.cutoff_no_scale", key=definition.key)
-            check_cutoff(definition, scale, link.cutoff, definition.key)
-        except InstrumentDefinitionError:
+        if scale is None or not cutoff_fits(definition, scale, link.cutoff):
             StudyInstrument.update(cutoff=None).where(StudyInstrument.id == link.id).execute()
             audit.record("study_instrument", link.id, "update", {"cutoff": (link.cutoff, None)})
 
 
 def import_definition(path: Path) -> ImportResult:
     """Add or update an instrument from a definition file (see docs/instruments.md)."""
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as error:
-        raise InstrumentDefinitionError("error.instrument_definition", file=str(path),
-                                        field="(file)", problem=str(error)) from None
-    return import_definition_text(text, path.name)
+    return _import(load_definition(path), path.name)
 
 
 def import_definition_text(text: str, source: str) -> ImportResult:
-    definition = parse_definition(text, source)
-    key, version = definition.key, definition.version
+    return _import(parse_definition(text, source), source)
+
+
+def _import(definition: InstrumentDefinition, source: str) -> ImportResult:
+    key, version, text = definition.key, definition.version, definition.source_json
     with transaction():
         rows = list(Instrument.select().where(Instrument.key == key)
                     .order_by(Instrument.version))
@@ -277,9 +270,9 @@ def import_definition_text(text: str, source: str) -> ImportResult:
             raise ValidationError("definition", "error.instrument_incompatible", key=key,
                                   version=version, answers=answers,
                                   changes="; ".join(problems), next=version + 1)
-        Instrument.update(definition=text, kind=definition.kind).where(
-            Instrument.id == same.id).execute()
-        check_study_figures(Instrument.get_by_id(same.id))
+        same.definition, same.kind = text, definition.kind
+        same.save(only=[Instrument.definition, Instrument.kind])
+        check_study_figures(same)
         audit.record("instrument", same.id, "update",
                      {"definition": (f"{key} v{version}", f"{key} v{version} ({source})")})
         return ImportResult(key, version, "updated", title)
