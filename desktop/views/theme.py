@@ -40,21 +40,15 @@ def palette() -> QPalette:
     """Fusion's light palette with our blue for selection and links."""
     pal = QPalette()
     roles = QPalette.ColorRole
-    pal.setColor(roles.Window, QColor(GREY_100))
-    pal.setColor(roles.WindowText, QColor(GREY_900))
-    pal.setColor(roles.Base, QColor(WHITE))
-    pal.setColor(roles.AlternateBase, QColor(GREY_100))
-    pal.setColor(roles.ToolTipBase, QColor(WHITE))
-    pal.setColor(roles.ToolTipText, QColor(GREY_900))
-    pal.setColor(roles.PlaceholderText, QColor(GREY_500))
-    pal.setColor(roles.Text, QColor(GREY_900))
-    pal.setColor(roles.Button, QColor("#E9ECEF"))
-    pal.setColor(roles.ButtonText, QColor(GREY_900))
-    pal.setColor(roles.BrightText, QColor(ERROR))
-    pal.setColor(roles.Highlight, QColor(PRIMARY))
-    pal.setColor(roles.HighlightedText, QColor(WHITE))
-    pal.setColor(roles.Link, QColor(PRIMARY))
-    pal.setColor(roles.LinkVisited, QColor(PRIMARY))
+    colours = {
+        roles.Window: GREY_100, roles.WindowText: GREY_900, roles.Base: WHITE,
+        roles.AlternateBase: GREY_100, roles.ToolTipBase: WHITE, roles.ToolTipText: GREY_900,
+        roles.PlaceholderText: GREY_500, roles.Text: GREY_900, roles.Button: "#E9ECEF",
+        roles.ButtonText: GREY_900, roles.BrightText: ERROR, roles.Highlight: PRIMARY,
+        roles.HighlightedText: WHITE, roles.Link: PRIMARY, roles.LinkVisited: PRIMARY,
+    }
+    for role, colour in colours.items():
+        pal.setColor(role, QColor(colour))
     disabled = QPalette.ColorGroup.Disabled
     for role in (roles.WindowText, roles.Text, roles.ButtonText):
         pal.setColor(disabled, role, QColor(GREY_500))
