@@ -7,18 +7,14 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from desktop.models.errors import NotFoundError
-from desktop.models.schema import Participant
 from desktop.models.services import responses
 from desktop.models.services.instrument_library import study_instrument
+from desktop.models.services.participants import find_participant
 from desktop.models.services.responses import StoredResponse
 
 
 def _bridge_key(participant_id: int) -> str:
-    participant = Participant.get_or_none(Participant.id == participant_id)
-    if participant is None:
-        raise NotFoundError("error.participant_missing", id=participant_id)
-    return study_instrument(participant.study_id, "bridge")[1].key
+    return study_instrument(find_participant(participant_id).study_id, "bridge")[1].key
 
 
 def save_assessment(participant_id: int, moment_id: int, assessed_on: object,

@@ -127,7 +127,7 @@ def update_participant(participant_id: int, data: ParticipantInput,
                        expected_version: int | None = None) -> None:
     """Save changes; with expected_version, refuse if someone else saved in between."""
     with transaction():
-        current = _participant(participant_id)
+        current = find_participant(participant_id)
         fields = _checked(current.study_id, data)
         if _duplicate(current.study_id, str(fields["code"]), exclude=participant_id):
             raise ValidationError("code", "error.code_duplicate", code=fields["code"])
@@ -161,7 +161,8 @@ def _check_against_assessments(participant_id: int, fields: dict[str, object]) -
                               date=first_date.isoformat())
 
 
-def _participant(participant_id: int) -> Participant:
+def find_participant(participant_id: int) -> Participant:
+    """The participant's row, or NotFoundError (deleted meanwhile, or never there)."""
     participant = Participant.get_or_none(Participant.id == participant_id)
     if participant is None:
         raise NotFoundError("error.participant_missing", id=participant_id)
@@ -169,7 +170,7 @@ def _participant(participant_id: int) -> Participant:
 
 
 def get_participant(participant_id: int) -> ParticipantRecord:
-    p = _participant(participant_id)
+    p = find_participant(participant_id)
     return ParticipantRecord(p.id, p.study_id, p.code, p.site_id, p.status, p.inclusion_date,
                              p.study_group, p.remarks, p.version)
 

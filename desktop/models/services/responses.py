@@ -22,7 +22,8 @@ from desktop.models.schema import (
     Response,
     ResponseValue,
 )
-from desktop.models.services.instrument_library import linked_instrument
+from desktop.models.services.instrument_library import LinkedInstrument, linked_instrument
+from desktop.models.services.participants import find_participant
 from desktop.models.services.validation import parse_date, parse_level, require_past
 
 
@@ -87,15 +88,12 @@ def save_response(participant_id: int, moment_id: int, instrument_key: str,
     questionnaire needs every item answered or marked missing with a reason; a Bridge pillar
     may stay empty (not every pillar is discussed at every moment).
     """
-    participant = Participant.get_or_none(Participant.id == participant_id)
-    if participant is None:
-        raise NotFoundError("error.participant_missing", id=participant_id)
+    participant, linked = _instrument_of(participant_id, instrument_key)
     moment = Moment.get_or_none((Moment.id == moment_id) & (Moment.study == participant.study_id))
     if moment is None:
         raise NotFoundError("error.moment_missing", id=moment_id)
     if participant.status not in PARTICIPATING_STATUSES:
         raise ValidationError("participant", "error.not_participating", code=participant.code)
-    linked = linked_instrument(participant.study_id, instrument_key)
     instrument_id, definition = linked.id, linked.definition
     bridge = definition.kind == "bridge"
     unknown = set(answers) - set(definition.item_keys)
@@ -157,12 +155,16 @@ def save_response(participant_id: int, moment_id: int, instrument_key: str,
     return response.id
 
 
+def _instrument_of(participant_id: int,
+                   instrument_key: str) -> tuple[Participant, LinkedInstrument]:
+    """The participant and the instrument as the participant's study uses it."""
+    participant = find_participant(participant_id)
+    return participant, linked_instrument(participant.study_id, instrument_key)
+
+
 def _response_row(participant_id: int, moment_id: int,
                   instrument_key: str) -> tuple[Response | None, InstrumentDefinition]:
-    participant = Participant.get_or_none(Participant.id == participant_id)
-    if participant is None:
-        raise NotFoundError("error.participant_missing", id=participant_id)
-    linked = linked_instrument(participant.study_id, instrument_key)
+    _, linked = _instrument_of(participant_id, instrument_key)
     response = Response.get_or_none((Response.participant == participant_id)
                                     & (Response.moment == moment_id)
                                     & (Response.instrument == linked.id))
@@ -188,10 +190,7 @@ def get_response(participant_id: int, moment_id: int,
 
 def response_dates(participant_id: int, instrument_key: str) -> dict[int, dt.date]:
     """moment id → date of this participant's response on the instrument, for the moment tabs."""
-    participant = Participant.get_or_none(Participant.id == participant_id)
-    if participant is None:
-        raise NotFoundError("error.participant_missing", id=participant_id)
-    linked = linked_instrument(participant.study_id, instrument_key)
+    _, linked = _instrument_of(participant_id, instrument_key)
     return {
         moment_id: parse_date(assessed_on, "assessed_on")
         for moment_id, assessed_on in Response.select(Response.moment, Response.assessed_on)
