@@ -16,7 +16,7 @@ from desktop.models import audit
 from desktop.models.database import transaction
 from desktop.models.schema import Participant, Response, ResponseValue
 from desktop.models.services.instrument_library import linked_instrument, study_instrument
-from desktop.models.services.studies import StudyInput, create_study, get_study
+from desktop.models.services.studies import MomentInfo, StudyInput, create_study, get_study
 
 SITES = ("Alphen aan den Rijn", "Leiden", "Gouda", "Zoetermeer")
 GROUPS = ("beloning", "geen beloning")
@@ -83,8 +83,7 @@ def _write_demo(participants: int, rng: random.Random, language: str) -> int:
     intake_span = (dt.date(2018, 7, 1) - first_day).days
     user = audit.current_user()
     now = dt.datetime.now().replace(microsecond=0)
-    next_id = (Participant.select(Participant.id).order_by(Participant.id.desc())
-               .scalar() or 0) + 1
+    next_id = _next_id(Participant)
     people: list[dict[str, object]] = []
     taking_part = set(rng.sample(range(approached), participants))
     for index in range(approached):
@@ -105,9 +104,11 @@ def _write_demo(participants: int, rng: random.Random, language: str) -> int:
         })
     for chunk in _chunks(people):
         Participant.insert_many(chunk).execute()
+    first_response = _next_id(Response)
     responses, values = _assessments(rng, people, study.moments, definition, instrument_id,
-                                     user, now)
-    responses_q, values_q = _questionnaires(rng, study_id, responses, user, now)
+                                     user, now, first_response)
+    responses_q, values_q = _questionnaires(rng, study_id, study.moments, responses, user, now,
+                                            first_response + len(responses))
     responses += responses_q
     values += values_q
     for chunk in _chunks(responses):
@@ -118,9 +119,13 @@ def _write_demo(participants: int, rng: random.Random, language: str) -> int:
     return study_id
 
 
-def _assessments(rng, people, moments, definition, instrument_id, user, now):
+def _next_id(model: type[Participant] | type[Response]) -> int:
+    """The id the next inserted row gets: rows are written with their ids, in bulk."""
+    return (model.select(model.id).order_by(model.id.desc()).scalar() or 0) + 1
+
+
+def _assessments(rng, people, moments, definition, instrument_id, user, now, next_response):
     """Responses and their pillar values, with drop-out and the pilot's pattern of progress."""
-    next_response = (Response.select(Response.id).order_by(Response.id.desc()).scalar() or 0) + 1
     reasons = definition.missing_reason_keys
     responses: list[dict[str, object]] = []
     values: list[dict[str, object]] = []
@@ -169,13 +174,12 @@ def _step(rng: random.Random, item: str, level: int) -> int:
     return level
 
 
-def _questionnaires(rng: random.Random, study_id: int, bridge_responses: list[dict[str, object]],
-                    user: str, now: dt.datetime):
+def _questionnaires(rng: random.Random, study_id: int, moments: tuple[MomentInfo, ...],
+                    bridge_responses: list[dict[str, object]], user: str, now: dt.datetime,
+                    next_response: int):
     """Questionnaires filled in at the same conversations as the Bridge, typed as on paper
     (reverse items mirrored back), with a few explicit missing answers."""
-    next_response = int(bridge_responses[-1]["id"]) + 1 if bridge_responses else (
-        (Response.select(Response.id).order_by(Response.id.desc()).scalar() or 0) + 1)
-    positions = {moment.id: moment.position for moment in get_study(study_id).moments}
+    positions = {moment.id: moment.position for moment in moments}
     last_position = max(positions.values())
     responses: list[dict[str, object]] = []
     values: list[dict[str, object]] = []
