@@ -41,9 +41,7 @@ class QuestionnairePage(EntryPage):
         self.questionnaire.setMinimumWidth(theme.FORM_FIELD_MIN_WIDTH)
         self.questionnaire_label = QLabel(tr("entry.questionnaire.choose"))
         self.questionnaire_label.setBuddy(self.questionnaire)
-        self.settings_button = QPushButton(tr("entry.questionnaire.settings"))
-        self.settings_button.setToolTip(shortcuts.with_shortcut(
-            tr("entry.questionnaire.settings_tip"), shortcuts.INSTRUMENT_SETTINGS))
+        self.settings_button = QPushButton(tr("entry.questionnaire.settings"))  # tip: _show_form
         self.import_button = QPushButton(tr("entry.import.button"))
         self.import_button.setToolTip(shortcuts.with_shortcut(
             tr("entry.import.tip"), shortcuts.IMPORT_INSTRUMENT))
@@ -102,14 +100,18 @@ class QuestionnairePage(EntryPage):
 
     def _show_form(self, key: str | None) -> None:
         """Make the questionnaire with this key the current form (None: say there is none)."""
-        has_any = bool(self._linked)
-        self.questionnaire.setEnabled(has_any)
-        if key is None or key not in self._linked:
+        self.questionnaire.setEnabled(bool(self._linked))
+        linked = self._linked.get(key) if key is not None else None
+        has_cutoff = linked is not None and linked.definition.cutoff is not None
+        self.settings_button.setEnabled(has_cutoff)
+        self.settings_button.setToolTip(
+            shortcuts.with_shortcut(tr("entry.questionnaire.settings_tip"),
+                                    shortcuts.INSTRUMENT_SETTINGS)
+            if has_cutoff or linked is None else tr("entry.questionnaire.no_cutoff"))
+        if linked is None:
             self.form = None
             self.stack.setCurrentWidget(self.empty_note)
-            self.settings_button.setEnabled(False)
             return
-        linked = self._linked[key]
         form = self._forms.get(key)
         if form is None:
             form = InstrumentForm(self.study_id, linked.definition, cutoff=linked.cutoff,
@@ -123,12 +125,6 @@ class QuestionnairePage(EntryPage):
         self.form = form
         self.stack.setCurrentWidget(form)
         QWidget.setTabOrder(self.questionnaire, form.date)
-        self.settings_button.setEnabled(linked.definition.cutoff is not None)
-        if linked.definition.cutoff is None:
-            self.settings_button.setToolTip(tr("entry.questionnaire.no_cutoff"))
-        else:
-            self.settings_button.setToolTip(shortcuts.with_shortcut(
-                tr("entry.questionnaire.settings_tip"), shortcuts.INSTRUMENT_SETTINGS))
 
     def _questionnaire_changed(self, index: int) -> None:
         key = self.questionnaire.itemData(index)
