@@ -9,6 +9,7 @@ from platformdirs import PlatformDirs
 
 RESOURCES = Path(__file__).resolve().parent.parent / "resources"
 INSTRUMENTS = RESOURCES / "instruments"
+SURVEYS = RESOURCES / "surveys"
 CATALOGUES = RESOURCES / "i18n"
 
 _DIRS = PlatformDirs("Brugmeter", appauthor=False)

@@ -43,3 +43,7 @@ class StorageError(BrugmeterError):
 
 class InstrumentDefinitionError(BrugmeterError):
     """An instrument definition file is not valid; names the file, the field and the problem."""
+
+
+class SurveyDefinitionError(BrugmeterError):
+    """A survey definition is not valid; names the file, the field and the problem."""

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import json
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from functools import cache
 from pathlib import Path
 
 from desktop.i18n import LANGUAGES, pick
-from desktop.models.errors import InstrumentDefinitionError
+from desktop.models.errors import BrugmeterError, InstrumentDefinitionError
 from desktop.paths import INSTRUMENTS
 
 FORMAT = "brugmeter-instrument/1"
@@ -151,13 +152,19 @@ def _fail(source: str, field: str, problem: str) -> InstrumentDefinitionError:
     )
 
 
-def _texts(value: object, source: str, field: str) -> dict[str, str]:
+DefinitionFault = Callable[[str, str, str], BrugmeterError]
+
+
+def translations(value: object, source: str, field: str,
+                 fail: DefinitionFault = _fail) -> dict[str, str]:
+    """A {"nl": ..., "en": ...} text with both languages filled in; `fail` words the error for
+    the kind of file being read."""
     if not isinstance(value, dict):
-        raise _fail(source, field, "expected an object with nl and en texts")
+        raise fail(source, field, "expected an object with nl and en texts")
     for language in LANGUAGES:
         text = value.get(language)
         if not isinstance(text, str) or not text.strip():
-            raise _fail(source, f"{field}.{language}", "missing translation")
+            raise fail(source, f"{field}.{language}", "missing translation")
     return {str(k): str(v) for k, v in value.items()}
 
 
@@ -198,7 +205,7 @@ def parse_definition(text: str, source: str = "<definition>") -> InstrumentDefin
                 or not raw["key"].isidentifier():
             raise _fail(source, field, "expected an object with a key (a short identifier "
                         "such as 'not_answered', never a number) and a label")
-        reasons.append(MissingReason(raw["key"], _texts(raw.get("label"), source, field)))
+        reasons.append(MissingReason(raw["key"], translations(raw.get("label"), source, field)))
     raw_items = data.get("items")
     if not isinstance(raw_items, list) or not raw_items:
         raise _fail(source, "items", "expected a non-empty list")
@@ -218,12 +225,14 @@ def parse_definition(text: str, source: str = "<definition>") -> InstrumentDefin
         for level_key, level_texts in raw_levels.items():
             if not level_key.isdigit() or not low <= int(level_key) <= high:
                 raise _fail(source, f"{field}.levels.{level_key}", "level outside the scale")
-            levels[int(level_key)] = _texts(level_texts, source, f"{field}.levels.{level_key}")
+            levels[int(level_key)] = translations(level_texts, source,
+                                                  f"{field}.levels.{level_key}")
         expected = set(range(low, high + 1))
         if (levels or data.get("kind") == "bridge") and set(levels) != expected:
             missing = sorted(expected - set(levels))
             raise _fail(source, f"{field}.levels", f"missing level text for {missing}")
-        items.append(Item(raw["key"], _texts(raw.get("label"), source, f"{field}.label"), levels))
+        label = translations(raw.get("label"), source, f"{field}.label")
+        items.append(Item(raw["key"], label, levels))
     keys = tuple(item.key for item in items)
     best = scale.get("best", "max")
     if best not in ("max", "min"):
@@ -239,13 +248,13 @@ def parse_definition(text: str, source: str = "<definition>") -> InstrumentDefin
         key=key,
         kind=kind,
         version=version,
-        name=_texts(data.get("name"), source, "name"),
+        name=translations(data.get("name"), source, "name"),
         minimum=low,
         maximum=high,
         items=tuple(items),
         missing_reasons=tuple(reasons),
         source_json=text,
-        value_labels=_value_labels(scale.get("labels", {}), low, high, source),
+        value_labels=value_labels(scale.get("labels", {}), low, high, source),
         best=best,
         reverse_items=frozenset(reverse),
         scales=_scales(data, keys, source),
@@ -258,15 +267,17 @@ def parse_definition(text: str, source: str = "<definition>") -> InstrumentDefin
     return replace(definition, cutoff=cutoff, norm=norm)
 
 
-def _value_labels(raw: object, low: int, high: int, source: str) -> dict[int, dict[str, str]]:
+def value_labels(raw: object, low: int, high: int, source: str, field: str = "scale.labels",
+                 fail: DefinitionFault = _fail) -> dict[int, dict[str, str]]:
+    """The label of each answer on a scale, by value."""
     if not isinstance(raw, dict):
-        raise _fail(source, "scale.labels", "expected an object of value labels")
+        raise fail(source, field, "expected an object of value labels")
     labels = {}
     for value, texts in raw.items():
         number = int(value) if str(value).lstrip("-").isdigit() else None
         if number is None or not low <= number <= high:
-            raise _fail(source, f"scale.labels.{value}", "value outside the scale")
-        labels[number] = _texts(texts, source, f"scale.labels.{value}")
+            raise fail(source, f"{field}.{value}", "value outside the scale")
+        labels[number] = translations(texts, source, f"{field}.{value}", fail)
     return labels
 
 
@@ -300,8 +311,8 @@ def _scales(data: dict, keys: tuple[str, ...], source: str) -> tuple[Scale, ...]
         fraction = (_fraction(raw["max_missing_fraction"], source,
                               f"{field_name}.max_missing_fraction")
                     if "max_missing_fraction" in raw else default_fraction)
-        scales.append(Scale(raw["key"], _texts(raw.get("label"), source, f"{field_name}.label"),
-                            tuple(items), scoring, fraction))
+        label = translations(raw.get("label"), source, f"{field_name}.label")
+        scales.append(Scale(raw["key"], label, tuple(items), scoring, fraction))
     return tuple(scales)
 
 
@@ -347,7 +358,7 @@ def _norm(raw: object, source: str) -> Norm | None:
     if not isinstance(percent, int | float) or isinstance(percent, bool) \
             or not 0 <= percent <= 100:
         raise _fail(source, "norm.percent_high", "expected a percentage from 0 to 100")
-    return Norm(n, float(percent), _texts(raw.get("label"), source, "norm.label"))
+    return Norm(n, float(percent), translations(raw.get("label"), source, "norm.label"))
 
 
 def load_definition(path: Path) -> InstrumentDefinition:

@@ -15,14 +15,18 @@ from desktop.models.errors import DatabaseOpenError
 from desktop.models.schema import (
     MODELS,
     Participant,
+    Professional,
     Response,
     SchemaVersion,
     StudyInstrument,
+    Survey,
+    SurveyAnswer,
+    SurveyResponse,
 )
 
 log = logging.getLogger(__name__)
 
-CURRENT_VERSION = 3
+CURRENT_VERSION = 4
 
 
 def _to_2(migrator: SchemaMigrator) -> None:
@@ -46,7 +50,12 @@ def _to_3(migrator: SchemaMigrator) -> None:
     )
 
 
-MIGRATIONS: dict[int, Callable[[SchemaMigrator], None]] = {2: _to_2, 3: _to_3}
+def _to_4(migrator: SchemaMigrator) -> None:
+    """Professionals and their survey: rankings, implementation statements, fidelity."""
+    migrator.database.create_tables([Professional, Survey, SurveyResponse, SurveyAnswer])
+
+
+MIGRATIONS: dict[int, Callable[[SchemaMigrator], None]] = {2: _to_2, 3: _to_3, 4: _to_4}
 
 
 def stored_version(db: pw.Database) -> int | None:

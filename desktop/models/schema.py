@@ -131,6 +131,62 @@ class ResponseValue(BaseModel):
         indexes = ((("response", "item"), True),)
 
 
+class Professional(BaseModel):
+    """A pseudonymous professional (access worker, mentor, team lead): a code, never a name."""
+
+    study = pw.ForeignKeyField(Study, backref="professionals", on_delete="CASCADE")
+    code = pw.CharField(max_length=40)
+    role = pw.CharField(max_length=60, default="")
+    site = pw.ForeignKeyField(Site, null=True, on_delete="SET NULL")
+    organisation = pw.CharField(max_length=200, default="")
+    remarks = pw.TextField(default="")
+    version = pw.IntegerField(default=1)
+
+    class Meta:
+        indexes = ((("study", "code"), True),)
+
+
+class Survey(BaseModel):
+    """A study's own copy of a survey definition: its focus group's elements to rank, its
+    implementation statements and its fidelity steps (format in desktop/models/surveys.py)."""
+
+    study = pw.ForeignKeyField(Study, backref="surveys", on_delete="CASCADE")
+    key = pw.CharField(max_length=60)
+    definition = pw.TextField()
+    version = pw.IntegerField(default=1)
+
+    class Meta:
+        indexes = ((("study", "key"), True),)
+
+
+class SurveyResponse(BaseModel):
+    """One professional's filled-in survey; `complete` is False for a partial response."""
+
+    survey = pw.ForeignKeyField(Survey, backref="responses", on_delete="CASCADE")
+    professional = pw.ForeignKeyField(Professional, backref="survey_responses",
+                                      on_delete="CASCADE")
+    answered_on = pw.DateField(null=True)
+    complete = pw.BooleanField()
+    entered_by = pw.CharField(max_length=100)
+    entered_at = pw.DateTimeField(default=_now)
+    version = pw.IntegerField(default=1)
+
+    class Meta:
+        indexes = ((("survey", "professional"), True),)
+
+
+class SurveyAnswer(BaseModel):
+    """One answer by key: an element's rank, a statement's Likert value or a step applied (1)
+    or not (0). Keys are unique over a survey, so the key tells which part it belongs to."""
+
+    response = pw.ForeignKeyField(SurveyResponse, backref="answers", on_delete="CASCADE")
+    item = pw.CharField(max_length=60)
+    value = pw.IntegerField()
+
+    class Meta:
+        indexes = ((("response", "item"), True),)
+
+
 class AuditEntry(BaseModel):
     """Append-only: who changed which field of which record, from what to what, and when."""
 
@@ -157,5 +213,9 @@ MODELS: tuple[type[BaseModel], ...] = (
     Participant,
     Response,
     ResponseValue,
+    Professional,
+    Survey,
+    SurveyResponse,
+    SurveyAnswer,
     AuditEntry,
 )

@@ -13,6 +13,7 @@ from desktop.models.schema import (
     Instrument,
     Moment,
     Participant,
+    Professional,
     Response,
     Site,
     Study,
@@ -168,7 +169,8 @@ def _replace_sites(study: Study, names: list[str]) -> None:
     for name, site in existing.items():
         if name in names:
             continue
-        if Participant.select().where(Participant.site == site).exists():
+        if (Participant.select().where(Participant.site == site).exists()
+                or Professional.select().where(Professional.site == site).exists()):
             raise ValidationError("sites", "error.site_in_use", name=name)
         audit.record("site", site.id, "delete", {"name": (name, None)})
         site.delete_instance()

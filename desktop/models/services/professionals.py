@@ -1,0 +1,153 @@
+"""Professionals: pseudonymous codes with role, site and organisation, for the survey."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import peewee as pw
+
+from desktop.models import audit
+from desktop.models.database import transaction
+from desktop.models.errors import NotFoundError, ValidationError
+from desktop.models.schema import Professional, Site, SurveyResponse, database
+from desktop.models.services.participants import check_code
+from desktop.models.services.validation import clean_text
+
+# Suggestions for the role field; any other role may be typed.
+ROLES = ("access_worker", "mentor", "team_lead", "policy_officer")
+
+
+@dataclass
+class ProfessionalInput:
+    code: object
+    role: object = ""
+    site_id: int | None = None
+    organisation: object = ""
+    remarks: object = ""
+
+
+@dataclass(frozen=True)
+class ProfessionalRecord:
+    id: int
+    study_id: int
+    code: str
+    role: str
+    site_id: int | None
+    organisation: str
+    remarks: str
+    version: int
+
+
+@dataclass(frozen=True)
+class ProfessionalRow:
+    """One line of the professionals list."""
+
+    id: int
+    code: str
+    role: str
+    site: str
+    organisation: str
+    surveyed: bool
+    complete: bool
+
+
+def _checked(study_id: int, data: ProfessionalInput) -> dict[str, object]:
+    if data.site_id is not None and not Site.select().where(
+        (Site.id == data.site_id) & (Site.study == study_id)
+    ).exists():
+        raise ValidationError("site", "error.site_unknown")
+    return {
+        "code": check_code(data.code),
+        "role": clean_text(data.role, "role", 60),
+        "site": data.site_id,
+        "organisation": clean_text(data.organisation, "organisation", 200),
+        "remarks": clean_text(data.remarks, "remarks", 2000),
+    }
+
+
+def _refuse_duplicate(study_id: int, code: str, exclude: int | None = None) -> None:
+    query = Professional.select().where(
+        (Professional.study == study_id) & (pw.fn.LOWER(Professional.code) == code.lower())
+    )
+    if exclude is not None:
+        query = query.where(Professional.id != exclude)
+    if query.exists():
+        raise ValidationError("code", "error.professional_duplicate", code=code)
+
+
+def add_professional(study_id: int, data: ProfessionalInput) -> int:
+    fields = _checked(study_id, data)
+    with transaction():
+        _refuse_duplicate(study_id, str(fields["code"]))
+        professional = Professional.create(study=study_id, **fields)
+        audit.record("professional", professional.id, "insert",
+                     {k: (None, v) for k, v in fields.items() if v not in (None, "")})
+    return professional.id
+
+
+def update_professional(professional_id: int, data: ProfessionalInput,
+                        expected_version: int | None = None) -> None:
+    """Save changes; with expected_version, refuse if someone else saved in between."""
+    with transaction():
+        current = find_professional(professional_id)
+        fields = _checked(current.study_id, data)
+        _refuse_duplicate(current.study_id, str(fields["code"]), exclude=professional_id)
+        if expected_version is not None and current.version != expected_version:
+            raise ValidationError("code", "error.record_changed")
+        old = {k: getattr(current, k) for k in fields if k != "site"}
+        old["site"] = current.site_id
+        changes = audit.changes_between(old, fields)
+        if not changes:
+            return
+        Professional.update(version=Professional.version + 1, **fields).where(
+            Professional.id == professional_id).execute()
+        audit.record("professional", professional_id, "update", changes)
+
+
+def delete_professional(professional_id: int) -> None:
+    """Remove a professional who has no survey response; one with answers is kept, so a
+    finding never loses a respondent by a slip of the keyboard."""
+    with transaction():
+        current = find_professional(professional_id)
+        if SurveyResponse.select().where(SurveyResponse.professional == professional_id).exists():
+            raise ValidationError("code", "error.professional_has_survey", code=current.code)
+        current.delete_instance()
+        audit.record("professional", professional_id, "delete", {"code": (current.code, None)})
+
+
+def find_professional(professional_id: int) -> Professional:
+    professional = Professional.get_or_none(Professional.id == professional_id)
+    if professional is None:
+        raise NotFoundError("error.professional_missing", id=professional_id)
+    return professional
+
+
+def get_professional(professional_id: int) -> ProfessionalRecord:
+    p = find_professional(professional_id)
+    return ProfessionalRecord(p.id, p.study_id, p.code, p.role, p.site_id, p.organisation,
+                              p.remarks, p.version)
+
+
+def professional_input(record: ProfessionalRecord) -> ProfessionalInput:
+    """The editable fields of a stored professional, ready to change and save back."""
+    return ProfessionalInput(record.code, record.role, record.site_id, record.organisation,
+                             record.remarks)
+
+
+def professional_rows(study_id: int) -> list[ProfessionalRow]:
+    """Every professional of the study, with whether (and how fully) they answered the survey."""
+    query = (
+        Professional.select(Professional.id, Professional.code, Professional.role, Site.name,
+                            Professional.organisation, SurveyResponse.complete)
+        .join(Site, pw.JOIN.LEFT_OUTER, on=(Professional.site == Site.id))
+        .switch(Professional)
+        .join(SurveyResponse, pw.JOIN.LEFT_OUTER,
+              on=(SurveyResponse.professional == Professional.id))
+        .where(Professional.study == study_id)
+        .order_by(Professional.code)
+    )
+    return [
+        ProfessionalRow(pid, code, role, site or "", organisation, complete is not None,
+                        bool(complete))
+        for pid, code, role, site, organisation, complete in database.execute(query)
+    ]
