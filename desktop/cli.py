@@ -50,9 +50,30 @@ def _parser() -> argparse.ArgumentParser:
     settings.add_argument("--norm-percent", help="%% high in the norm group")
     settings.add_argument("--defaults", action="store_true",
                           help="back to the figures in the definition file")
-    for sub in (listing, importing, settings):
+
+    survey = commands.add_parser("survey", help="the study's professionals' survey definition")
+    survey_actions = survey.add_subparsers(dest="action", required=True)
+    showing = survey_actions.add_parser("show", help="elements, statements and fidelity steps")
+    survey_export = survey_actions.add_parser("export", help="write the survey to a .json file")
+    survey_export.add_argument("file", type=Path, help="target file (.json)")
+    survey_import = survey_actions.add_parser("import", help="replace the survey from a file "
+                                              "(refused where answers would be lost)")
+    survey_import.add_argument("file", type=Path, help="survey definition (.json)")
+
+    professional = commands.add_parser("professional", help="list and add professionals")
+    professional_actions = professional.add_subparsers(dest="action", required=True)
+    professional_list = professional_actions.add_parser("list", help="codes, roles, survey state")
+    professional_add = professional_actions.add_parser("add", help="add a professional")
+    professional_add.add_argument("code", help="pseudonymous code, never a name")
+    professional_add.add_argument("--role", default="", help="e.g. access_worker, mentor")
+    professional_add.add_argument("--site", default="", help="site name, as in the study")
+    professional_add.add_argument("--organisation", default="")
+
+    for sub in (listing, importing, settings, showing, survey_export, survey_import,
+                professional_list, professional_add):
         sub.add_argument("--db", dest="db_command", help="database file or URL")
-    for sub in (listing, settings):
+    for sub in (listing, settings, showing, survey_export, survey_import, professional_list,
+                professional_add):
         sub.add_argument("--study", help="study name, when the database holds several")
     return parser
 
@@ -70,6 +91,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _findings(target, args.study, args.json, args.alpha)
         if args.command == "instrument":
             return _instrument(target, args)
+        if args.command == "survey":
+            return _survey(target, args)
+        if args.command == "professional":
+            return _professional(target, args)
     except BrugmeterError as error:
         print(tr("cli.error", message=error.message), file=sys.stderr)
         return 1
@@ -174,6 +199,55 @@ def _instrument(target: str | None, args: argparse.Namespace) -> int:
     return 0
 
 
+def _survey(target: str | None, args: argparse.Namespace) -> int:
+    from desktop.models.services import surveys
+    from desktop.models.services.studies import resolve_study
+
+    _open(target, create=False)
+    study = resolve_study(args.study)
+    if args.action == "export":
+        surveys.export_survey_definition(study.id, args.file)
+        print(tr("cli.survey_exported", path=args.file))
+        return 0
+    if args.action == "import":
+        surveys.import_survey_definition(study.id, args.file)
+        print(tr("cli.survey_imported", path=args.file))
+    definition = surveys.study_survey(study.id).definition
+    mode = (tr("cli.survey_top", places=definition.places) if definition.ranking_mode == "top"
+            else tr("cli.survey_full", places=definition.places))
+    print(f"{definition.title()}: {mode}")
+    for header, rows in (("cli.survey_elements", definition.elements),
+                         ("cli.survey_statements", definition.likert_items),
+                         ("cli.survey_steps", definition.fidelity_steps)):
+        print(tr(header))
+        for row in rows:
+            print(f"  {row.key:<24} {row.text()}")
+    return 0
+
+
+def _professional(target: str | None, args: argparse.Namespace) -> int:
+    from desktop.models.services import professionals
+    from desktop.models.services.studies import resolve_study
+
+    _open(target, create=False)
+    study = resolve_study(args.study)
+    if args.action == "add":
+        sites = {site.name.lower(): site.id for site in study.sites}
+        if args.site and args.site.lower() not in sites:
+            print(tr("cli.error", message=tr("cli.site_unknown", site=args.site,
+                                             sites=", ".join(s.name for s in study.sites))),
+                  file=sys.stderr)
+            return 2
+        professionals.add_professional(study.id, professionals.ProfessionalInput(
+            args.code, args.role, sites.get(args.site.lower()), args.organisation))
+    for row in professionals.professional_rows(study.id):
+        state = ("complete" if row.complete else "partial") if row.surveyed else "none"
+        role = professionals.role_text(row.role)
+        print(f"{row.code:<12} {role:<24} {row.site:<24} {row.organisation:<28} "
+              f"{tr('cli.survey_state.' + state)}")
+    return 0
+
+
 def _fmt(value: float | None, digits: int = 3) -> str:
     return "–" if value is None else f"{value:.{digits}f}"
 
@@ -204,7 +278,35 @@ def format_findings(findings: dict[str, Any]) -> str:
                     min_pairs=findings["bridge"]["min_pairs"]))
     for questionnaire in findings.get("questionnaires", []):
         lines += [""] + _questionnaire_lines(questionnaire)
+    professionals = findings.get("professionals")
+    if professionals and professionals["respondents"]:
+        lines += [""] + _professional_lines(professionals)
     return "\n".join(lines) + "\n"
+
+
+def _professional_lines(found: dict[str, Any]) -> list[str]:
+    lines = [tr("findings.professionals_header", respondents=found["respondents"],
+                complete=found["complete"], partial=found["partial"]),
+             "  " + tr("findings.top_five_header")]
+    ranking = found["ranking"]
+    for top in ranking["top_five"]:
+        lines.append("    " + tr("findings.top_five_row", position=top["position"],
+                                 tie="=" if top["tied"] else "", label=top["label"],
+                                 borda=top["borda"], n=ranking["n"],
+                                 top_percent=_fmt(top["top_five_percent"], 0)))
+    lines.append("  " + tr("findings.likert_header"))
+    for item in found["likert"]:
+        label = item["label"].rstrip(".")
+        lines.append("    " + tr("findings.likert_row", label=label, n=item["n"],
+                                 agree=_fmt(item["agree"], 0), neutral=_fmt(item["neutral"], 0),
+                                 disagree=_fmt(item["disagree"], 0)))
+    fidelity = found["fidelity"]
+    lines.append("  " + tr("findings.fidelity_header", n=fidelity["n_professionals"],
+                           overall=_fmt(fidelity["overall_percent"], 0)))
+    for step in fidelity["steps"]:
+        lines.append("    " + tr("findings.fidelity_row", label=step["label"], n=step["n"],
+                                 percent=_fmt(step["percent"], 0)))
+    return lines
 
 
 def _questionnaire_lines(found: dict[str, Any]) -> list[str]:

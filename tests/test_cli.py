@@ -58,7 +58,8 @@ def test_demo_is_reproducible_from_its_seed(tmp_path, capsys):
         assert main(["findings", "--db", str(tmp_path / name), "--json"]) == 0
         close_database()
         findings = json.loads(capsys.readouterr().out)
-        results.append((findings["bridge"]["pillars"], findings["questionnaires"]))
+        results.append((findings["bridge"]["pillars"], findings["questionnaires"],
+                        findings["professionals"]))
     assert results[0] == results[1]
 
 

@@ -8,15 +8,24 @@ family stability, education and savings.
 from __future__ import annotations
 
 import datetime as dt
+import math
 import random
 from collections.abc import Iterator
 
 from desktop.i18n import tr
 from desktop.models import audit
 from desktop.models.database import transaction
-from desktop.models.schema import Participant, Response, ResponseValue
+from desktop.models.schema import (
+    Participant,
+    Professional,
+    Response,
+    ResponseValue,
+    SurveyAnswer,
+    SurveyResponse,
+)
 from desktop.models.services.instrument_library import linked_instrument, study_instrument
 from desktop.models.services.studies import MomentInfo, StudyInput, create_study, get_study
+from desktop.models.services.surveys import is_complete, study_survey
 
 SITES = ("Alphen aan den Rijn", "Leiden", "Gouda", "Zoetermeer")
 GROUPS = ("beloning", "geen beloning")
@@ -46,6 +55,21 @@ QUESTIONNAIRE_MODEL = {
     "quality_of_life": (3.0, 0.45, 0.35, {"zorgen": (-1.0, 0.45), "financien": (-0.8, 0.1),
                                           "gezondheid": (-0.3, 0.35), "leven": (0.1, 0.1)}),
 }
+# Professionals: one per eight participants (at least 16), most of whom answer the survey. The
+# chance to rank an element follows the factsheet's top five (Plackett–Luce: a weight per
+# element, Gumbel noise per respondent); Likert means follow its implementation insights (a
+# high workload for the majority, about half not yet at ease with the earlier changes); the
+# fidelity steps leave room for improvement, as the pilot's evaluation found.
+ROLES = (("access_worker", 0.35), ("mentor", 0.45), ("team_lead", 0.1), ("policy_officer", 0.1))
+SURVEY_ANSWERED, SURVEY_PARTIAL = 0.85, 0.12
+ELEMENT_WEIGHTS = {"positive_approach": 3.0, "small_steps": 2.6, "success_experiences": 2.2,
+                   "goal_setting": 1.9, "bridge_overview": 1.6, "fixed_contact": 1.0,
+                   "action_plans": 0.9, "equal_partnership": 0.6, "recognition": 0.2}
+LIKERT_MEANS = {"workload": 3.8, "mastery": 3.0, "support": 3.4, "clarity": 3.9,
+                "exchange": 4.0, "changes_after_start": 3.6}
+STEP_APPLIED = {"bridge_intake": 0.88, "bridge_followup": 0.6, "goals_together": 0.82,
+                "action_plan": 0.55, "small_actions": 0.72, "progress_review": 0.62,
+                "recognition_given": 0.45}
 CHUNK = 2000
 
 
@@ -115,11 +139,13 @@ def _write_demo(participants: int, rng: random.Random, language: str) -> int:
         Response.insert_many(chunk).execute()
     for chunk in _chunks(values):
         ResponseValue.insert_many(chunk).execute()
+    _professionals(rng, study_id, {site.id: site.name for site in study.sites}, site_weights,
+                   max(16, participants // 8), user, now, language)
     audit.record("study", study_id, "demo", {"participants": (None, approached)})
     return study_id
 
 
-def _next_id(model: type[Participant] | type[Response]) -> int:
+def _next_id(model: type[Participant | Response | Professional | SurveyResponse]) -> int:
     """The id the next inserted row gets: rows are written with their ids, in bulk."""
     return (model.select(model.id).order_by(model.id.desc()).scalar() or 0) + 1
 
@@ -214,3 +240,48 @@ def _questionnaires(rng: random.Random, study_id: int, moments: tuple[MomentInfo
                                if missing else None})
             next_response += 1
     return responses, values
+
+
+def _professionals(rng: random.Random, study_id: int, sites: dict[int, str],
+                   site_weights: list[float], count: int, user: str, now: dt.datetime,
+                   language: str) -> None:
+    """Professionals with role and site, and their survey answers (some partial)."""
+    survey = study_survey(study_id)
+    definition = survey.definition
+    first_professional, first_response = _next_id(Professional), _next_id(SurveyResponse)
+    roles, role_weights = zip(*ROLES, strict=True)
+    people, responses, answers = [], [], []
+    for index in range(count):
+        site = rng.choices(list(sites), site_weights)[0]
+        people.append({"id": first_professional + index, "study": study_id,
+                       "code": f"P{index + 1:04d}", "role": rng.choices(roles, role_weights)[0],
+                       "site": site,
+                       "organisation": tr("demo.professional_organisation",
+                                                          language=language, site=sites[site])})
+        if rng.random() > SURVEY_ANSWERED:
+            continue
+        partial = rng.random() < SURVEY_PARTIAL
+        order = sorted(definition.element_keys, reverse=True,
+                       key=lambda key: ELEMENT_WEIGHTS.get(key, 1.0) - math.log(-math.log(
+                           rng.random() or 1e-12)))
+        places = rng.randint(2, definition.places - 1) if partial else definition.places
+        given = {key: rank for rank, key in enumerate(order[:places], start=1)}
+        for key in definition.likert_keys:
+            if not (partial and rng.random() < 0.3):
+                mean = LIKERT_MEANS.get(key, 3.5)
+                given[key] = min(definition.likert_max, max(definition.likert_min,
+                                                            round(rng.gauss(mean, 0.9))))
+        for key in definition.step_keys:
+            given[key] = int(rng.random() < STEP_APPLIED.get(key, 0.6))
+        response_id = first_response + len(responses)
+        responses.append({"id": response_id, "survey": survey.id,
+                          "professional": first_professional + index,
+                          "answered_on": dt.date(2019, 3, 1) + dt.timedelta(days=rng.randrange(45)),
+                          "complete": is_complete(definition, given), "entered_by": user,
+                          "entered_at": now})
+        answers += [{"response": response_id, "item": key, "value": value}
+                    for key, value in given.items()]
+    for model, rows in ((Professional, people), (SurveyResponse, responses),
+                        (SurveyAnswer, answers)):
+        for chunk in _chunks(rows):
+            model.insert_many(chunk).execute()

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 import peewee as pw
 
+from desktop.i18n import tr
 from desktop.models import audit
 from desktop.models.database import transaction
 from desktop.models.errors import NotFoundError, ValidationError
@@ -15,6 +16,11 @@ from desktop.models.services.validation import clean_text
 
 # Suggestions for the role field; any other role may be typed.
 ROLES = ("access_worker", "mentor", "team_lead", "policy_officer")
+
+
+def role_text(role: str, language: str | None = None) -> str:
+    """A suggested role in the user's language; a role typed by hand as it was typed."""
+    return tr(f"role.{role}", language=language) if role in ROLES else role
 
 
 @dataclass

@@ -12,6 +12,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import peewee as pw
+
 from desktop.models import audit
 from desktop.models.database import transaction
 from desktop.models.errors import ValidationError
@@ -79,9 +81,13 @@ class SurveyData:
     responses: list[SurveyRow]
 
 
+def _stored_survey(study_id: int) -> Survey | None:
+    return Survey.get_or_none((Survey.study == study_id) & (Survey.key == SURVEY_KEY))
+
+
 def study_survey(study_id: int) -> StudySurvey:
-    """The study's survey; the first time asked, a copy of the built-in template."""
-    survey = Survey.get_or_none((Survey.study == study_id) & (Survey.key == SURVEY_KEY))
+    """The study's survey; the first time asked, a copy of the built-in template is stored."""
+    survey = _stored_survey(study_id)
     if survey is None:
         template = builtin_surveys()[SURVEY_KEY]
         with transaction():
@@ -152,7 +158,7 @@ def _check_fidelity(definition: SurveyDefinition, raw: Mapping[str, object]) -> 
             if value is not None and not (isinstance(value, str) and not value.strip())}
 
 
-def _is_complete(definition: SurveyDefinition, answers: Mapping[str, int]) -> bool:
+def is_complete(definition: SurveyDefinition, answers: Mapping[str, int]) -> bool:
     ranked = sum(1 for key in definition.element_keys if key in answers)
     return (ranked == definition.places
             and all(key in answers for key in definition.likert_keys + definition.step_keys))
@@ -176,7 +182,7 @@ def save_survey_response(professional_id: int, answers: SurveyAnswers,
     answered_on = parse_date(answers.answered_on, "answered_on")
     if answered_on:
         require_past(answered_on, "answered_on")
-    complete = _is_complete(definition, values)
+    complete = is_complete(definition, values)
     user = audit.current_user()
     with transaction():
         response = SurveyResponse.get_or_none((SurveyResponse.survey == survey.id)
@@ -218,6 +224,8 @@ def _answers_of(response_id: int) -> dict[str, object]:
 
 def get_survey_response(professional_id: int) -> StoredSurvey | None:
     professional = find_professional(professional_id)
+    if _stored_survey(professional.study_id) is None:  # reading never writes
+        return None
     survey = study_survey(professional.study_id)
     response = SurveyResponse.get_or_none((SurveyResponse.survey == survey.id)
                                           & (SurveyResponse.professional == professional_id))
@@ -249,12 +257,14 @@ def delete_survey_response(professional_id: int) -> None:
 
 def survey_data(study_id: int, site_id: int | None = None) -> SurveyData:
     """Every response of the study's survey (or of one site's professionals), in two queries."""
+    if _stored_survey(study_id) is None:  # reading never writes: no survey yet, no answers
+        return SurveyData(builtin_surveys()[SURVEY_KEY], [])
     survey = study_survey(study_id)
     query = (SurveyResponse
              .select(SurveyResponse.id, Professional.id, Site.name, Professional.role,
                      SurveyResponse.complete)
              .join(Professional)
-             .join(Site, on=(Professional.site == Site.id), join_type="LEFT OUTER")
+             .join(Site, pw.JOIN.LEFT_OUTER, on=(Professional.site == Site.id))
              .where(SurveyResponse.survey == survey.id)
              .order_by(Professional.code))
     if site_id is not None:
@@ -325,7 +335,7 @@ def _recount_complete(survey_id: int, definition: SurveyDefinition) -> None:
     follows the definition so the findings' counts stay true."""
     answers = _survey_answers(survey_id)
     for flag in (True, False):
-        ids = [rid for rid, given in answers.items() if _is_complete(definition, given) == flag]
+        ids = [rid for rid, given in answers.items() if is_complete(definition, given) == flag]
         if ids:
             SurveyResponse.update(complete=flag).where(SurveyResponse.id.in_(ids)).execute()
 
