@@ -65,6 +65,12 @@ def test_older_schema_is_migrated_after_a_backup_and_keeps_its_data(tmp_path):
     with pytest.raises(peewee.IntegrityError):
         Instrument.create(key="bridge", kind="bridge", version=2, definition="{}")
     assert instrument_library.linked_instrument(study.id, "bridge").cutoff is None
+    # version 4: professionals and their survey
+    from desktop.models.services import professionals, surveys
+
+    pid = professionals.add_professional(study.id, professionals.ProfessionalInput("P-1"))
+    assert surveys.save_survey_response(pid, surveys.SurveyAnswers(ranks={"small_steps": 1}))[1] \
+        is False
 
 
 def test_a_second_open_of_a_migrated_file_makes_no_new_backup(tmp_path):

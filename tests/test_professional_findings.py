@@ -123,3 +123,18 @@ def test_findings_from_the_database_by_way_of_the_services(study):
     assert top[0]["label"] == "Positieve benadering door de toegangsmedewerkers"
     assert found["likert"][0]["agree"] == 50.0
     assert found["fidelity"]["overall_percent"] == 100.0
+
+
+def test_survey_data_of_one_site(study):
+    alphen, leiden = study.sites
+    for code, site, rank in (("PR-A", alphen.id, {"small_steps": 1}),
+                             ("PR-L", leiden.id, {"goal_setting": 1})):
+        pid = professionals.add_professional(
+            study.id, professionals.ProfessionalInput(code, "mentor", site))
+        surveys.save_survey_response(pid, surveys.SurveyAnswers(ranks=rank))
+    everyone = surveys.survey_data(study.id)
+    assert [row.site for row in everyone.responses] == ["Alphen aan den Rijn", "Leiden"]
+    leiden_only = surveys.survey_data(study.id, leiden.id)
+    assert [row.answers for row in leiden_only.responses] == [{"goal_setting": 1}]
+    top = professional_findings(leiden_only)["ranking"]["top_five"]
+    assert [(t["element"], t["borda"]) for t in top] == [("goal_setting", 5)]

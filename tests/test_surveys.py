@@ -251,3 +251,12 @@ def test_a_professional_with_a_survey_is_not_deleted_by_accident(professional):
     professionals.delete_professional(professional.id)
     assert AuditEntry.select().where((AuditEntry.table == "professional")
                                      & (AuditEntry.action == "delete")).count() == 1
+
+
+def test_reading_findings_never_writes_a_survey(study, professional):
+    from desktop.models.schema import Survey
+    from reports.findings import study_findings
+
+    assert study_findings(study.id)["professionals"]["respondents"] == 0
+    assert surveys.get_survey_response(professional.id) is None
+    assert Survey.select().count() == 0  # a read-only database can show its findings

@@ -6,6 +6,9 @@ in the same run. Not part of CI: run `make benchmark` (or `python tests/benchmar
 (c) `brugmeter findings --json` vs a Python process that only reads the same rows with sqlite3
 (d) questionnaire scoring and findings (two questionnaires, every participant at two moments)
     vs reading the same answers with sqlite3 and averaging them per response in plain Python
+(e) professionals' survey findings (ranking, Likert, fidelity) of the demo's professionals
+    vs reading the same answers with sqlite3 and summing Borda points in plain Python
+(f) saving one professional's survey through the service layer vs a raw sqlite3 insert
 """
 
 from __future__ import annotations
@@ -227,6 +230,90 @@ def bench_questionnaires(folder: Path, participants: int, repeat: int) -> None:
           f"{found / base:4.1f}x   (goal ≤ 1 s; {len(means):,} responses)")
 
 
+RAW_BORDA = """
+SELECT a.item, a.value FROM survey_answer a JOIN survey_response r ON r.id = a.response_id
+"""
+
+
+def bench_professionals(path: Path, repeat: int) -> None:
+    from desktop.models.database import close_database, open_database
+    from desktop.models.services import studies
+    from desktop.models.services.surveys import survey_data
+    from reports.professionals import professional_findings
+
+    open_database(path)
+    study = studies.resolve_study()
+    found, respondents = [], 0
+    for _ in range(repeat):
+        start = time.perf_counter()
+        data = survey_data(study.id)
+        respondents = professional_findings(data)["respondents"]
+        found.append(time.perf_counter() - start)
+    close_database()
+    places = data.definition.places
+    elements = set(data.definition.element_keys)
+    baseline = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        db = sqlite3.connect(path)
+        borda: dict[str, int] = {}
+        for item, value in db.execute(RAW_BORDA):
+            if item in elements:
+                borda[item] = borda.get(item, 0) + places - value + 1
+        db.close()
+        baseline.append(time.perf_counter() - start)
+    base, ours = statistics.median(baseline), statistics.median(found)
+    print(f"(e) professionals' findings, {respondents:,} respondents   raw read + Borda "
+          f"{base:6.3f} s   Brugmeter {ours:6.3f} s   ratio {ours / base:4.1f}x")
+
+
+def bench_survey_save(path: Path, saves: int) -> None:
+    from desktop.models.database import close_database, open_database
+    from desktop.models.services import professionals, studies, surveys
+
+    work = path.with_name("bench-survey-save.sqlite")
+    shutil.copy(path, work)
+    open_database(work)
+    study = studies.resolve_study()
+    definition = surveys.study_survey(study.id).definition
+    rng = random.Random(5)
+    times = []
+    for number in range(saves):
+        pid = professionals.add_professional(
+            study.id, professionals.ProfessionalInput(f"BS{number:05d}"))
+        order = rng.sample(definition.element_keys, definition.places)
+        answers = surveys.SurveyAnswers(
+            ranks={key: rank for rank, key in enumerate(order, start=1)},
+            likert={key: rng.randint(1, 5) for key in definition.likert_keys},
+            fidelity={key: rng.random() < 0.6 for key in definition.step_keys},
+            answered_on=dt.date(2019, 3, 1))
+        start = time.perf_counter()
+        surveys.save_survey_response(pid, answers)
+        times.append(time.perf_counter() - start)
+    close_database()
+    raw = []
+    db = sqlite3.connect(work)
+    for number in range(saves):
+        start = time.perf_counter()
+        with db:
+            cursor = db.execute("INSERT INTO survey_response (survey_id, professional_id, "
+                                "answered_on, complete, entered_by, entered_at, version) "
+                                "VALUES (1, ?, '2019-03-01', 1, 'raw', '2020-01-01', 1)",
+                                (number + 1,))
+            db.executemany("INSERT INTO survey_answer (response_id, item, value) "
+                           "VALUES (?, ?, ?)", [(cursor.lastrowid, f"k{i}", i) for i in range(18)])
+        raw.append(time.perf_counter() - start)
+    db.close()
+    work.unlink()
+
+    def pct(values: list[float], q: int) -> float:
+        return statistics.quantiles(values, n=100)[q - 1] * 1000
+
+    print(f"(f) save one professional's survey   service p50 {pct(times, 50):5.1f} ms  "
+          f"p95 {pct(times, 95):5.1f} ms   raw insert p50 {pct(raw, 50):5.1f} ms   "
+          f"ratio {pct(times, 50) / pct(raw, 50):4.1f}x")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--participants", type=int, default=20_000)
@@ -246,6 +333,8 @@ def main() -> None:
     bench_save(path, args.saves)
     bench_findings(path, args.repeat, env)
     bench_questionnaires(folder, args.participants, args.repeat)
+    bench_professionals(path, args.repeat)
+    bench_survey_save(path, min(args.saves, 200))
 
 
 if __name__ == "__main__":
