@@ -293,13 +293,18 @@ def bench_survey_save(path: Path, saves: int) -> None:
     close_database()
     raw = []
     db = sqlite3.connect(work)
+    with db:
+        first = db.execute("SELECT MAX(id) FROM professional").fetchone()[0] + 1
+        db.executemany("INSERT INTO professional (id, study_id, code, role, organisation, "
+                       "remarks, version) VALUES (?, ?, ?, '', '', '', 1)",
+                       [(first + n, study.id, f"RAW{n:05d}") for n in range(saves)])
     for number in range(saves):
         start = time.perf_counter()
         with db:
             cursor = db.execute("INSERT INTO survey_response (survey_id, professional_id, "
                                 "answered_on, complete, entered_by, entered_at, version) "
                                 "VALUES (1, ?, '2019-03-01', 1, 'raw', '2020-01-01', 1)",
-                                (number + 1,))
+                                (first + number,))
             db.executemany("INSERT INTO survey_answer (response_id, item, value) "
                            "VALUES (?, ?, ?)", [(cursor.lastrowid, f"k{i}", i) for i in range(18)])
         raw.append(time.perf_counter() - start)
