@@ -281,7 +281,28 @@ def format_findings(findings: dict[str, Any]) -> str:
     professionals = findings.get("professionals")
     if professionals and professionals["respondents"]:
         lines += [""] + _professional_lines(professionals)
+    rewards = findings.get("rewards")
+    if rewards and rewards["n_actions"]:
+        lines += [""] + _reward_lines(rewards)
     return "\n".join(lines) + "\n"
+
+
+def _reward_lines(found: dict[str, Any]) -> list[str]:
+    overall = found["overall"]
+    lines = [tr("findings.rewards_header", until=found["follow_up_until"])]
+    for group in overall["groups"]:
+        lines.append("  " + tr("findings.rewards_group", group=group["group"], n=group["n"],
+                               percent_done=_fmt(group["percent_done"], 0),
+                               median=_fmt(group["median_days"], 1), q1=_fmt(group["q1"], 1),
+                               q3=_fmt(group["q3"], 1), not_done=group["not_done"]))
+    if overall["p"] is None:
+        lines.append("  " + tr("findings.rewards_no_test",
+                               reason=tr("test_note." + overall["test_note"])))
+    else:
+        lines.append("  " + tr("findings.rewards_test", u=_fmt(overall["u"], 1),
+                               p=_fmt(overall["p"]), r=_fmt(overall["r"], 2),
+                               log_rank_p=_fmt(overall["log_rank_p"])))
+    return lines
 
 
 def _professional_lines(found: dict[str, Any]) -> list[str]:

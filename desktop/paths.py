@@ -10,6 +10,7 @@ from platformdirs import PlatformDirs
 RESOURCES = Path(__file__).resolve().parent.parent / "resources"
 INSTRUMENTS = RESOURCES / "instruments"
 SURVEYS = RESOURCES / "surveys"
+ACTION_TYPES = RESOURCES / "actions" / "action_types.json"
 CATALOGUES = RESOURCES / "i18n"
 
 _DIRS = PlatformDirs("Brugmeter", appauthor=False)

@@ -1,5 +1,5 @@
 """The findings of DESIGN §4 as plain data: response, participant flow, Bridge change per pillar,
-questionnaires, the professionals' survey.
+questionnaires, the professionals' survey, rewards (days per action by group).
 
 One function per finding; `study_findings` gathers them for the CLI (`--json`), the app and the
 reports, so every output shows the same numbers.
@@ -12,12 +12,14 @@ from collections import Counter, defaultdict
 from typing import Any
 
 from desktop.models.schema import PARTICIPATING_STATUSES
+from desktop.models.services.actions import action_rows
 from desktop.models.services.instrument_library import study_questionnaires
 from desktop.models.services.progress import BridgeData, bridge_data, questionnaire_rows
 from desktop.models.services.studies import StudyInfo, get_study
 from desktop.models.services.surveys import survey_data
 from reports.professionals import professional_findings
 from reports.questionnaires import questionnaire_change
+from reports.rewards import follow_up_end, reward_findings
 from reports.statistics import MIN_PAIRS, adjust_rows, percent, wilcoxon_signed_rank
 
 PAIRING = "intake_vs_last_later_level"
@@ -122,6 +124,8 @@ def study_findings(study_id: int, alpha: float = 0.05, language: str | None = No
         "bridge": bridge_change(data, alpha, language),
         "questionnaires": questionnaire_findings(study, alpha, language),
         "professionals": professional_findings(survey_data(study_id), language),
+        "rewards": reward_findings(*action_rows(study_id),
+                                   follow_up_end(study.period_end, today), alpha, language),
     }
 
 

@@ -65,6 +65,36 @@ def wilcoxon_signed_rank(before: Sequence[float], after: Sequence[float],
     return TestResult(n, float(w_plus), z, p, abs(z) / math.sqrt(n))
 
 
+def _average_ranks(values: Sequence[float]) -> tuple[list[float], Counter]:
+    """Ranks 1..N with ties given their average rank, and the size of each tied group."""
+    ties = Counter(values)
+    rank_of: dict[float, float] = {}
+    below = 0
+    for value in sorted(ties):
+        rank_of[value] = below + (ties[value] + 1) / 2.0
+        below += ties[value]
+    return [rank_of[value] for value in values], ties
+
+
+def mann_whitney_u(first: Sequence[float], second: Sequence[float],
+                   min_per_group: int = 3) -> TestResult:
+    """Mann–Whitney U as SPSS: average ranks for ties, normal approximation with tie-corrected
+    variance, no continuity correction, two-sided p; r = |Z| / √N. Statistic is U of the first
+    group (R's W); SPSS prints the smaller of U and n1·n2 − U."""
+    n1, n2 = len(first), len(second)
+    n = n1 + n2
+    if n1 < min_per_group or n2 < min_per_group:
+        return TestResult(n, None, None, None, None, "too_few_per_group")
+    ranks, ties = _average_ranks([*first, *second])
+    u = sum(ranks[:n1]) - n1 * (n1 + 1) / 2.0
+    variance = n1 * n2 / 12.0 * ((n + 1) - sum(t**3 - t for t in ties.values()) / (n * (n - 1)))
+    if variance <= 0:  # every value the same
+        return TestResult(n, u, 0.0, 1.0, 0.0)
+    z = (u - n1 * n2 / 2.0) / math.sqrt(variance)
+    p = min(1.0, math.erfc(abs(z) / math.sqrt(2.0)))
+    return TestResult(n, u, z, p, abs(z) / math.sqrt(n))
+
+
 def holm(p_values: Sequence[float | None]) -> list[float | None]:
     """Holm–Bonferroni adjusted p-values, over the tests that were run (None stays None)."""
     indexed = sorted((p, i) for i, p in enumerate(p_values) if p is not None)

@@ -59,7 +59,7 @@ def test_demo_is_reproducible_from_its_seed(tmp_path, capsys):
         close_database()
         findings = json.loads(capsys.readouterr().out)
         results.append((findings["bridge"]["pillars"], findings["questionnaires"],
-                        findings["professionals"]))
+                        findings["professionals"], findings["rewards"]))
     assert results[0] == results[1]
 
 

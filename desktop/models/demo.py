@@ -16,6 +16,7 @@ from desktop.i18n import tr
 from desktop.models import audit
 from desktop.models.database import transaction
 from desktop.models.schema import (
+    Action,
     Participant,
     Professional,
     Response,
@@ -23,6 +24,7 @@ from desktop.models.schema import (
     SurveyAnswer,
     SurveyResponse,
 )
+from desktop.models.services.actions import action_types
 from desktop.models.services.instrument_library import linked_instrument, study_instrument
 from desktop.models.services.studies import MomentInfo, StudyInput, create_study, get_study
 from desktop.models.services.surveys import is_complete, study_survey
@@ -70,6 +72,18 @@ LIKERT_MEANS = {"workload": 3.8, "mastery": 3.0, "support": 3.4, "clarity": 3.9,
 STEP_APPLIED = {"bridge_intake": 0.88, "bridge_followup": 0.6, "goals_together": 0.82,
                 "action_plan": 0.55, "small_actions": 0.72, "progress_review": 0.62,
                 "recognition_given": 0.45}
+# Goal-action plans: a few actions per participant in the first year; about three in four
+# get done, after a skewed number of days (median about three weeks). The reward group gets
+# a gift voucher for a done rewardable action and is about as fast as the other group, as in
+# the pilot (no significant difference).
+ACTIONS_PER_PARTICIPANT = (1, 7)
+ACTION_DONE = 0.75
+ACTION_PILLARS = {"debt_overview": "schulden", "debt_help_request": "schulden",
+                  "benefit_application": "inkomen", "administration": "schulden",
+                  "job_application": "inkomen", "budget_plan": "sparen",
+                  "gp_appointment": "gezondheid", "course_enrolment": "opleiding",
+                  "social_activity": "sociaal_netwerk"}
+REWARD_VALUES = (10, 15, 25)
 CHUNK = 2000
 
 
@@ -139,13 +153,14 @@ def _write_demo(participants: int, rng: random.Random, language: str) -> int:
         Response.insert_many(chunk).execute()
     for chunk in _chunks(values):
         ResponseValue.insert_many(chunk).execute()
+    _actions(rng, study_id, people, study.period_end, user, now, language)
     _professionals(rng, study_id, {site.id: site.name for site in study.sites}, site_weights,
                    max(16, participants // 8), user, now, language)
     audit.record("study", study_id, "demo", {"participants": (None, approached)})
     return study_id
 
 
-def _next_id(model: type[Participant | Response | Professional | SurveyResponse]) -> int:
+def _next_id(model: type[Participant | Response | Professional | SurveyResponse | Action]) -> int:
     """The id the next inserted row gets: rows are written with their ids, in bulk."""
     return (model.select(model.id).order_by(model.id.desc()).scalar() or 0) + 1
 
@@ -285,3 +300,36 @@ def _professionals(rng: random.Random, study_id: int, sites: dict[int, str],
                         (SurveyAnswer, answers)):
         for chunk in _chunks(rows):
             model.insert_many(chunk).execute()
+
+
+def _actions(rng: random.Random, study_id: int, people: list[dict[str, object]],
+             period_end: dt.date | None, user: str, now: dt.datetime, language: str) -> None:
+    """Goal-action-plan actions of everyone taking part; open at the study's end if not done
+    by then."""
+    kinds = action_types(study_id)
+    end = period_end or dt.date.today()
+    voucher = tr("demo.reward_kind", language=language)
+    first = _next_id(Action)
+    rows: list[dict[str, object]] = []
+    for person in people:
+        if person["status"] not in ("consented", "withdrawn"):
+            continue
+        included: dt.date = person["inclusion_date"]  # type: ignore[assignment]
+        rewarded_group = person["study_group"] == GROUPS[0]
+        for _ in range(rng.randint(*ACTIONS_PER_PARTICIPANT)):
+            kind = rng.choice(kinds)
+            agreed = included + dt.timedelta(days=rng.randrange(300))
+            if agreed > end:
+                continue
+            done = agreed + dt.timedelta(days=round(rng.lognormvariate(3.0, 0.8)))
+            if rng.random() > ACTION_DONE or done > end:
+                done = None
+            reward = rewarded_group and kind.rewardable and done is not None
+            rows.append({"id": first + len(rows), "participant": person["id"],
+                         "action_type": kind.id, "pillar": ACTION_PILLARS.get(kind.key, ""),
+                         "agreed_on": agreed, "done_on": done,
+                         "reward_kind": voucher if reward else "",
+                         "reward_value": rng.choice(REWARD_VALUES) if reward else None,
+                         "remarks": "", "entered_by": user, "entered_at": now})
+    for chunk in _chunks(rows):
+        Action.insert_many(chunk).execute()

@@ -14,6 +14,8 @@ from playhouse.migrate import SchemaMigrator, migrate
 from desktop.models.errors import DatabaseOpenError
 from desktop.models.schema import (
     MODELS,
+    Action,
+    ActionType,
     Participant,
     Professional,
     Response,
@@ -26,7 +28,7 @@ from desktop.models.schema import (
 
 log = logging.getLogger(__name__)
 
-CURRENT_VERSION = 4
+CURRENT_VERSION = 5
 
 
 def _to_2(migrator: SchemaMigrator) -> None:
@@ -55,7 +57,13 @@ def _to_4(migrator: SchemaMigrator) -> None:
     migrator.database.create_tables([Professional, Survey, SurveyResponse, SurveyAnswer])
 
 
-MIGRATIONS: dict[int, Callable[[SchemaMigrator], None]] = {2: _to_2, 3: _to_3, 4: _to_4}
+def _to_5(migrator: SchemaMigrator) -> None:
+    """Goal-action plans: action types (rewardable or not) and each participant's actions."""
+    migrator.database.create_tables([ActionType, Action])
+
+
+MIGRATIONS: dict[int, Callable[[SchemaMigrator], None]] = {
+    2: _to_2, 3: _to_3, 4: _to_4, 5: _to_5}
 
 
 def stored_version(db: pw.Database) -> int | None:

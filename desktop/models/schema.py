@@ -187,6 +187,40 @@ class SurveyAnswer(BaseModel):
         indexes = ((("response", "item"), True),)
 
 
+class ActionType(BaseModel):
+    """A kind of goal-action-plan action the study tracks; `rewardable` where the study gave a
+    reward (e.g. a gift voucher) for doing it. `label` holds the names as {"nl": …, "en": …}."""
+
+    study = pw.ForeignKeyField(Study, backref="action_types", on_delete="CASCADE")
+    key = pw.CharField(max_length=60)
+    label = pw.TextField()
+    rewardable = pw.BooleanField(default=False)
+    position = pw.IntegerField()
+
+    class Meta:
+        indexes = ((("study", "key"), True),)
+
+
+class Action(BaseModel):
+    """One action of a participant's goal-action plan: agreed on a date, done on a date (or not
+    yet), serving a Bridge pillar, perhaps rewarded."""
+
+    participant = pw.ForeignKeyField(Participant, backref="actions", on_delete="CASCADE")
+    action_type = pw.ForeignKeyField(ActionType, on_delete="RESTRICT")
+    pillar = pw.CharField(max_length=60, default="")
+    agreed_on = pw.DateField()
+    done_on = pw.DateField(null=True)
+    reward_kind = pw.CharField(max_length=60, default="")
+    reward_value = pw.DecimalField(max_digits=8, decimal_places=2, null=True)
+    remarks = pw.TextField(default="")
+    entered_by = pw.CharField(max_length=100)
+    entered_at = pw.DateTimeField(default=_now)
+    version = pw.IntegerField(default=1)
+
+    class Meta:
+        indexes = ((("participant", "agreed_on"), False),)
+
+
 class AuditEntry(BaseModel):
     """Append-only: who changed which field of which record, from what to what, and when."""
 
@@ -217,5 +251,7 @@ MODELS: tuple[type[BaseModel], ...] = (
     Survey,
     SurveyResponse,
     SurveyAnswer,
+    ActionType,
+    Action,
     AuditEntry,
 )

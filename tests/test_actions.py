@@ -1,0 +1,187 @@
+"""Goal-action plans: action types, validation of actions, and the rewards findings."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from decimal import Decimal
+
+import pytest
+from scipy import stats
+
+from desktop.models.errors import ValidationError
+from desktop.models.schema import Action, AuditEntry
+from desktop.models.services import actions, participants
+from desktop.models.services.actions import ActionInput, ActionRow, ActionTypeInfo
+from reports.findings import study_findings
+from reports.rewards import follow_up_end, reward_findings
+
+
+@pytest.fixture
+def types(study) -> dict[str, actions.ActionTypeInfo]:
+    return {kind.key: kind for kind in actions.action_types(study.id)}
+
+
+def test_a_study_starts_with_the_template_types(types):
+    assert types["debt_help_request"].rewardable and not types["budget_plan"].rewardable
+    assert types["debt_help_request"].text("en") == "Apply for debt counselling"
+
+
+def test_an_action_is_stored_audited_and_read_back(participant, types):
+    action_id = actions.add_action(participant.id, ActionInput(
+        types["debt_help_request"].id, "15-1-2018", "2018-02-01", "schulden", "cadeaubon",
+        "10,50", "eerste stap"))
+    (stored,) = actions.participant_actions(participant.id)
+    assert (stored.id, stored.agreed_on, stored.done_on, stored.days) == (
+        action_id, dt.date(2018, 1, 15), dt.date(2018, 2, 1), 17)
+    assert (stored.reward_kind, stored.reward_value, stored.pillar) == (
+        "cadeaubon", Decimal("10.50"), "schulden")
+    assert stored.action_type == "Schuldhulpverlening aanvragen"
+    actions.update_action(action_id, ActionInput(types["debt_help_request"].id, "2018-01-15"),
+                          expected_version=1)
+    assert actions.participant_actions(participant.id)[0].done_on is None
+    with pytest.raises(ValidationError, match="gewijzigd"):
+        actions.update_action(action_id, ActionInput(types["budget_plan"].id, "2018-01-15"),
+                              expected_version=1)
+    fields = {e.field for e in AuditEntry.select().where(
+        (AuditEntry.table == "action") & (AuditEntry.action == "update"))}
+    assert {"done_on", "reward_kind", "reward_value"} <= fields
+
+
+@pytest.mark.parametrize(("kind", "data", "field", "key"), [
+    ("budget_plan", {"agreed_on": "2018-03-01", "done_on": "2018-02-01"}, "done_on",
+     "error.done_before_agreed"),
+    ("budget_plan", {"agreed_on": "2999-01-01"}, "agreed_on", "error.date_future"),
+    ("budget_plan", {"agreed_on": "2018-03-01", "done_on": "2999-01-01"}, "done_on",
+     "error.date_future"),
+    ("budget_plan", {"agreed_on": "2017-01-01"}, "agreed_on", "error.action_before_inclusion"),
+    ("budget_plan", {"agreed_on": None}, "agreed_on", "error.date_required"),
+    ("budget_plan", {"agreed_on": "2018-03-01", "done_on": "2018-03-02",
+                     "reward_kind": "cadeaubon"}, "reward_kind", "error.reward_not_rewardable"),
+    ("debt_overview", {"agreed_on": "2018-03-01", "reward_kind": "cadeaubon"}, "done_on",
+     "error.reward_not_done"),
+    ("debt_overview", {"agreed_on": "2018-03-01", "done_on": "2018-03-02",
+                       "reward_value": "25"}, "reward_kind", "error.reward_kind_required"),
+    ("debt_overview", {"agreed_on": "2018-03-01", "done_on": "2018-03-02",
+                       "reward_kind": "bon", "reward_value": "-5"}, "reward_value",
+     "error.reward_value"),
+    ("debt_overview", {"agreed_on": "2018-03-01", "reward_value": "veel"}, "reward_value",
+     "error.number_invalid"),
+    ("debt_overview", {"agreed_on": "2018-03-01", "pillar": "geluk"}, "pillar",
+     "error.pillar_unknown"),
+    (None, {"agreed_on": "2018-03-01"}, "action_type", "error.action_type_unknown"),
+])
+def test_impossible_actions_are_refused_and_nothing_is_stored(participant, types, kind, data,
+                                                              field, key):
+    with pytest.raises(ValidationError) as error:
+        actions.add_action(participant.id,
+                           ActionInput(types[kind].id if kind else 999, **data))
+    assert (error.value.field, error.value.key) == (field, key)
+    assert Action.select().count() == 0
+
+
+def test_the_message_for_a_reward_on_a_non_rewardable_type_names_it(participant, types):
+    with pytest.raises(ValidationError) as error:
+        actions.add_action(participant.id, ActionInput(
+            types["budget_plan"].id, "2018-03-01", "2018-03-02", reward_kind="cadeaubon"))
+    assert "'Budgetplan opstellen' is geen belonende actiesoort" in error.value.message
+
+
+def test_action_types_are_configurable_but_never_lose_data(study, participant, types):
+    new_id = actions.save_action_type(study.id, actions.ActionTypeInput("Huurachterstand "
+                                                                         "regelen", "", True))
+    added = {kind.id: kind for kind in actions.action_types(study.id)}[new_id]
+    assert added.key == "huurachterstand_regelen" and added.label["en"] == "Huurachterstand regelen"
+    with pytest.raises(ValidationError, match="al een actiesoort"):
+        actions.save_action_type(study.id, actions.ActionTypeInput("huurachterstand regelen"))
+    actions.add_action(participant.id, ActionInput(new_id, "2018-03-01", "2018-03-05",
+                                                   reward_kind="cadeaubon", reward_value=10))
+    with pytest.raises(ValidationError, match="blijft belonend"):
+        actions.save_action_type(study.id, actions.ActionTypeInput("Huur", "Rent", False), new_id)
+    with pytest.raises(ValidationError, match="1 acties"):
+        actions.delete_action_type(study.id, new_id)
+    actions.delete_action_type(study.id, types["social_activity"].id)
+    assert "social_activity" not in {kind.key for kind in actions.action_types(study.id)}
+
+
+def test_a_participant_who_did_not_take_part_has_no_actions(study, types):
+    pid = participants.add_participant(study.id, participants.ParticipantInput(
+        "AL-009", status="declined"))
+    with pytest.raises(ValidationError, match="AL-009"):
+        actions.add_action(pid, ActionInput(types["budget_plan"].id, "2018-03-01"))
+
+
+def _row(group: str, agreed: int, done: int | None, kind: str = "debt") -> ActionRow:
+    start = dt.date(2018, 1, 1)
+    return ActionRow(group, kind, kind == "debt", start + dt.timedelta(days=agreed),
+                     start + dt.timedelta(days=done) if done is not None else None, False)
+
+
+TYPES = [ActionTypeInfo(1, "debt", {"nl": "Schulden", "en": "Debts"}, True, 0),
+         ActionTypeInfo(2, "gp", {"nl": "Huisarts", "en": "GP"}, False, 1)]
+
+
+def test_reward_findings_by_hand_with_ties_and_open_actions():
+    until = dt.date(2018, 3, 2)  # day 60
+    rows = [
+        # reward group: 4, 10, 10 days; one open since day 50 (censored at 10 days)
+        _row("beloning", 0, 4), _row("beloning", 0, 10), _row("beloning", 5, 15),
+        _row("beloning", 50, None),
+        # no reward: 10, 12, 20 days and one open since day 0 (censored at 60)
+        _row("geen beloning", 0, 10), _row("geen beloning", 0, 12), _row("geen beloning", 0, 20),
+        _row("geen beloning", 0, None),
+        # a non-rewardable action stays out of the overall comparison
+        _row("beloning", 0, 1, "gp"),
+    ]
+    found = reward_findings(TYPES, rows, until)
+    overall = found["overall"]
+    reward, none = overall["groups"]
+    assert (reward["group"], reward["n"], reward["done"], reward["not_done"]) == (
+        "beloning", 4, 3, 1)
+    assert (reward["median_days"], reward["q1"], reward["q3"]) == (10, 7, 10)
+    assert reward["percent_done"] == 75.0
+    assert (none["median_days"], none["q1"], none["q3"]) == (12, 11, 16)
+    # Mann–Whitney on done days 4 10 10 | 10 12 20: ranks 1, 3, 3 | 3, 5, 6 → U = 7 − 6 = 1
+    assert overall["u"] == 1.0
+    theirs_p = stats.mannwhitneyu([4, 10, 10], [10, 12, 20], method="asymptotic",
+                                  use_continuity=False).pvalue
+    assert overall["p"] == pytest.approx(theirs_p)
+    # Kaplan–Meier of the reward group: done at 4, 10, 10; the open one censored at day 10
+    assert [(c["days"], c["done"], c["censored"], c["percent_done"])
+            for c in reward["curve"]] == [(4, 1, 0, 25.0), (10, 2, 1, 75.0)]
+    assert reward["median_time_to_done"] == 10
+    assert none["curve"][-1] == {"days": 60, "at_risk": 1, "done": 0, "censored": 1,
+                                 "percent_done": 75.0}
+    assert overall["log_rank_p"] is not None and not overall["significant"]
+    per_type = {t["action_type"]: t for t in found["action_types"]}
+    assert per_type["gp"]["test_note"] == "too_few_per_group" and per_type["gp"]["p"] is None
+    assert [g["n"] for g in per_type["gp"]["groups"]] == [1, 0]
+    assert per_type["debt"]["p_holm"] == pytest.approx(overall["p"])
+
+
+def test_no_test_with_one_group_or_tiny_groups():
+    rows = [_row("beloning", 0, d) for d in (3, 4, 5)]
+    assert reward_findings(TYPES, rows, dt.date(2018, 6, 1))["overall"]["test_note"] == \
+        "needs_two_groups"
+    rows += [_row("geen beloning", 0, 2)]
+    assert reward_findings(TYPES, rows, dt.date(2018, 6, 1))["overall"]["test_note"] == \
+        "too_few_per_group"
+
+
+def test_follow_up_ends_at_the_study_end_or_today():
+    assert follow_up_end(dt.date(2019, 5, 31), dt.date(2026, 1, 1)) == dt.date(2019, 5, 31)
+    assert follow_up_end(dt.date(2030, 1, 1), dt.date(2026, 1, 1)) == dt.date(2026, 1, 1)
+    assert follow_up_end(None, dt.date(2026, 1, 1)) == dt.date(2026, 1, 1)
+
+
+def test_rewards_in_the_study_findings(study, types):
+    for number, (group, done) in enumerate([("beloning", "2018-03-04"),
+                                            ("geen beloning", None)], start=1):
+        pid = participants.add_participant(study.id, participants.ParticipantInput(
+            f"AL-10{number}", None, "consented", "2018-01-08", group))
+        actions.add_action(pid, ActionInput(types["debt_overview"].id, "2018-03-01", done))
+    found = json.loads(json.dumps(study_findings(study.id)))["rewards"]
+    assert found["groups"] == ["beloning", "geen beloning"]
+    assert found["follow_up_until"] == "2019-05-31"
+    assert [g["not_done"] for g in found["overall"]["groups"]] == [0, 1]
+    assert found["overall"]["test_note"] == "too_few_per_group"
