@@ -13,64 +13,75 @@ from __future__ import annotations
 
 import datetime as dt
 import statistics
+from collections import defaultdict
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, NamedTuple
 
 from desktop.models.services.actions import ActionRow, ActionTypeInfo
 from reports.statistics import adjust_rows, mann_whitney_u, percent
-from reports.survival import Observation, kaplan_meier, log_rank, median_time
+from reports.survival import kaplan_meier, log_rank, median_time
 
 MIN_PER_GROUP = 3
+
+
+class Timed(NamedTuple):
+    """An action as the tests see it: days to done, or days open until follow-up ended."""
+
+    group: str
+    action_type: str
+    days: int
+    done: bool
+    rewarded: bool
+
+
+def timed(rows: Sequence[ActionRow], until: dt.date) -> list[Timed]:
+    ordinal = until.toordinal()
+    return [Timed(group, kind, done.toordinal() - agreed.toordinal() if done
+                  else max(0, ordinal - agreed.toordinal()), done is not None, rewarded)
+            for group, kind, _, agreed, done, rewarded in rows]
 
 
 def _round(value: float | None, digits: int = 3) -> float | None:
     return None if value is None else round(value, digits)
 
 
-def _describe(rows: Sequence[ActionRow], until: dt.date) -> dict[str, Any]:
-    days = sorted((row.done_on - row.agreed_on).days for row in rows if row.done_on)
+def _describe(actions: Sequence[Timed], curve: bool) -> dict[str, Any]:
+    days = sorted(action.days for action in actions if action.done)
     quartiles = (statistics.quantiles(days, n=4, method="inclusive") if len(days) > 1
                  else days * 3)
-    steps = kaplan_meier(_observations(rows, until))
-    return {
-        "n": len(rows),
+    steps = kaplan_meier([(action.days, action.done) for action in actions])
+    summary: dict[str, Any] = {
+        "n": len(actions),
         "done": len(days),
-        "percent_done": percent(len(days), len(rows)),
-        "not_done": len(rows) - len(days),
-        "rewarded": sum(1 for row in rows if row.rewarded),
+        "percent_done": percent(len(days), len(actions)),
+        "not_done": len(actions) - len(days),
+        "rewarded": sum(1 for action in actions if action.rewarded),
         "median_days": _round(float(statistics.median(days))) if days else None,
         "q1": _round(quartiles[0]) if days else None,
         "q3": _round(quartiles[2]) if days else None,
         "median_time_to_done": median_time(steps),
-        "curve": [{"days": s.days, "at_risk": s.at_risk, "done": s.events,
-                   "censored": s.censored, "percent_done": round(100 * (1 - s.survival), 1)}
-                  for s in steps],
     }
+    if curve:
+        summary["curve"] = [{"days": s.days, "at_risk": s.at_risk, "done": s.events,
+                             "censored": s.censored,
+                             "percent_done": round(100 * (1 - s.survival), 1)} for s in steps]
+    return summary
 
 
-def _observations(rows: Sequence[ActionRow], until: dt.date) -> list[Observation]:
-    return [((row.done_on - row.agreed_on).days, True) if row.done_on
-            else (max(0, (until - row.agreed_on).days), False) for row in rows]
-
-
-def _compare(rows: Sequence[ActionRow], groups: list[str], until: dt.date,
+def _compare(by_group: dict[str, list[Timed]], groups: list[str],
              curves: bool) -> dict[str, Any]:
-    described = []
-    for group in groups:
-        summary = _describe([row for row in rows if row.group == group], until)
-        if not curves:
-            del summary["curve"]
-        described.append({"group": group, **summary})
+    described = [{"group": group, **_describe(by_group.get(group, []), curves)}
+                 for group in groups]
     result: dict[str, Any] = {"groups": described, "u": None, "z": None, "p": None, "r": None,
                               "log_rank_chi2": None, "log_rank_p": None,
                               "test_note": "needs_two_groups"}
     if len(groups) != 2:
         return result
-    first, second = ([row for row in rows if row.group == group] for group in groups)
-    test = mann_whitney_u([(r.done_on - r.agreed_on).days for r in first if r.done_on],
-                          [(r.done_on - r.agreed_on).days for r in second if r.done_on],
+    first, second = (by_group.get(group, []) for group in groups)
+    test = mann_whitney_u([a.days for a in first if a.done], [a.days for a in second if a.done],
                           MIN_PER_GROUP)
-    rank = log_rank(_observations(first, until), _observations(second, until), MIN_PER_GROUP)
+    rank = log_rank([(a.days, a.done) for a in first], [(a.days, a.done) for a in second],
+                    MIN_PER_GROUP)
     result.update({"u": test.statistic, "z": _round(test.z), "p": test.p, "r": _round(test.r),
                    "log_rank_chi2": _round(rank.chi2), "log_rank_p": rank.p,
                    "test_note": test.reason or rank.reason})
@@ -81,24 +92,27 @@ def reward_findings(types: Sequence[ActionTypeInfo], rows: Sequence[ActionRow],
                     until: dt.date, alpha: float = 0.05,
                     language: str | None = None) -> dict[str, Any]:
     """Overall (rewardable action types) and per action type, per study group."""
-    groups = sorted({row.group for row in rows if row.group})
+    actions = timed(rows, until)
+    groups = sorted({action.group for action in actions if action.group})
     rewardable = {kind.key for kind in types if kind.rewardable}
-    overall = _compare([row for row in rows if row.action_type in rewardable], groups, until,
-                       curves=True)
+    overall_groups: dict[str, list[Timed]] = defaultdict(list)
+    per_type_groups: dict[str, dict[str, list[Timed]]] = defaultdict(lambda: defaultdict(list))
+    for action in actions:
+        per_type_groups[action.action_type][action.group].append(action)
+        if action.action_type in rewardable:
+            overall_groups[action.group].append(action)
+    overall = _compare(overall_groups, groups, curves=True)
     overall["significant"] = overall["p"] is not None and overall["p"] < alpha
-    per_type = []
-    for kind in types:
-        of_type = [row for row in rows if row.action_type == kind.key]
-        if of_type:
-            per_type.append({"action_type": kind.key, "label": kind.text(language),
-                             "rewardable": kind.rewardable,
-                             **_compare(of_type, groups, until, curves=False)})
+    per_type = [{"action_type": kind.key, "label": kind.text(language),
+                 "rewardable": kind.rewardable,
+                 **_compare(per_type_groups[kind.key], groups, curves=False)}
+                for kind in types if kind.key in per_type_groups]
     adjust_rows(per_type, alpha)
     return {
         "groups": groups,
         "follow_up_until": until.isoformat(),
-        "n_actions": len(rows),
-        "without_group": sum(1 for row in rows if not row.group),
+        "n_actions": len(actions),
+        "without_group": sum(1 for action in actions if not action.group),
         "alpha": alpha,
         "min_per_group": MIN_PER_GROUP,
         "tests": "mann_whitney_u_normal_approx_tie_corrected_no_continuity; log_rank",

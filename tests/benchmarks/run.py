@@ -9,6 +9,8 @@ in the same run. Not part of CI: run `make benchmark` (or `python tests/benchmar
 (e) professionals' survey findings (ranking, Likert, fidelity) of the demo's professionals
     vs reading the same answers with sqlite3 and summing Borda points in plain Python
 (f) saving one professional's survey through the service layer vs a raw sqlite3 insert
+(g) rewards findings (days per action by group, Mann–Whitney, Kaplan–Meier, log-rank) of the
+    demo's actions vs reading the same dates with sqlite3 and taking medians in plain Python
 """
 
 from __future__ import annotations
@@ -319,6 +321,44 @@ def bench_survey_save(path: Path, saves: int) -> None:
           f"ratio {pct(times, 50) / pct(raw, 50):4.1f}x")
 
 
+RAW_ACTIONS = """
+SELECT p.study_group, a.agreed_on, a.done_on FROM action a
+JOIN participant p ON p.id = a.participant_id
+"""
+
+
+def bench_rewards(path: Path, repeat: int) -> None:
+    from desktop.models.database import close_database, open_database
+    from desktop.models.services import studies
+    from desktop.models.services.actions import action_rows
+    from reports.rewards import follow_up_end, reward_findings
+
+    open_database(path)
+    study = studies.resolve_study()
+    found = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        types, rows = action_rows(study.id)
+        reward_findings(types, rows, follow_up_end(study.period_end))
+        found.append(time.perf_counter() - start)
+    close_database()
+    baseline = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        db = sqlite3.connect(path)
+        days: dict[str, list[int]] = {}
+        for group, agreed, done in db.execute(RAW_ACTIONS):
+            if done:
+                days.setdefault(group, []).append(
+                    (dt.date.fromisoformat(done) - dt.date.fromisoformat(agreed)).days)
+        medians = {group: statistics.median(values) for group, values in days.items()}
+        db.close()
+        baseline.append(time.perf_counter() - start)
+    base, ours = statistics.median(baseline), statistics.median(found)
+    print(f"(g) rewards findings, {len(rows):,} actions   raw read + medians {base:6.3f} s   "
+          f"Brugmeter {ours:6.3f} s   ratio {ours / base:4.1f}x   ({len(medians)} groups)")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--participants", type=int, default=20_000)
@@ -340,6 +380,7 @@ def main() -> None:
     bench_questionnaires(folder, args.participants, args.repeat)
     bench_professionals(path, args.repeat)
     bench_survey_save(path, min(args.saves, 200))
+    bench_rewards(path, args.repeat)
 
 
 if __name__ == "__main__":

@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import cache
+from typing import NamedTuple
 
 from desktop.i18n import LANGUAGES, pick
 from desktop.models import audit
@@ -86,9 +87,8 @@ class ActionRecord:
         return (self.done_on - self.agreed_on).days if self.done_on else None
 
 
-@dataclass(frozen=True)
-class ActionRow:
-    """One action as the findings read it."""
+class ActionRow(NamedTuple):
+    """One action as the findings read it (a tuple: studies have tens of thousands)."""
 
     group: str
     action_type: str
@@ -301,8 +301,14 @@ def action_rows(study_id: int, site_id: int | None = None) -> tuple[list[ActionT
              .where(Participant.study == study_id))
     if site_id is not None:
         query = query.where(Participant.site == site_id)
-    rows = [ActionRow(group, key, bool(rewardable), as_date(agreed), as_date(done),
-                      bool(reward))
+    dates: dict[object, dt.date | None] = {}  # a study has a few hundred distinct dates
+
+    def date(value: object) -> dt.date | None:
+        if value not in dates:
+            dates[value] = as_date(value)
+        return dates[value]
+
+    rows = [ActionRow(group, key, bool(rewardable), date(agreed), date(done), bool(reward))
             for group, key, rewardable, agreed, done, reward in database.execute(query)]
     return types, rows
 
