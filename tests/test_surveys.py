@@ -15,9 +15,13 @@ from desktop.models.errors import (
 )
 from desktop.models.schema import AuditEntry, SurveyAnswer, SurveyResponse
 from desktop.models.services import professionals, surveys
-from desktop.models.surveys import builtin_surveys, load_survey, parse_survey
+from desktop.models.surveys import SurveyItem, builtin_surveys, load_survey, parse_survey
 
 TEMPLATE = builtin_surveys()["professionals"]
+
+
+def _item(key: str) -> SurveyItem:
+    return SurveyItem(key, {"nl": key, "en": key})
 FACTSHEET_FIVE = ("positive_approach", "small_steps", "success_experiences", "goal_setting",
                   "bridge_overview")
 
@@ -227,6 +231,18 @@ def test_editing_the_definition_keeps_answers_safe(study, professional):
         *renamed.fidelity_steps, dataclasses.replace(renamed.fidelity_steps[0], key="new_step")))
     surveys.save_survey_definition(study.id, extra)
     assert surveys.get_survey_response(professional.id).complete is False
+
+
+@pytest.mark.parametrize("change", [
+    {"top": 12},
+    {"name": {"nl": "Enquête"}},
+    {"likert_items": (_item("small_steps"),)},  # a key twice
+])
+def test_a_definition_built_in_code_is_checked_before_it_is_stored(study, change):
+    before = surveys.study_survey(study.id)
+    with pytest.raises(SurveyDefinitionError):
+        surveys.save_survey_definition(study.id, dataclasses.replace(before.definition, **change))
+    assert surveys.study_survey(study.id) == before  # the study's survey still opens
 
 
 def test_survey_definition_exports_and_imports_as_a_file(study, tmp_path):

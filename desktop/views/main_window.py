@@ -67,6 +67,8 @@ def default_pages() -> list[PageFactory]:
         LazyPage("desktop.views.bridge_page", "BridgePage", "entry.bridge.title"),
         LazyPage("desktop.views.questionnaire_page", "QuestionnairePage",
                  "entry.questionnaire.title"),
+        LazyPage("desktop.views.professionals_page", "ProfessionalsPage",
+                 "entry.professionals.title"),
     ]
 
 

@@ -26,6 +26,15 @@ INSTRUMENT_SETTINGS: Shortcut = "Ctrl+I"  # the study's cut-off and norm group o
 IMPORT_INSTRUMENT: Shortcut = "Ctrl+Shift+I"  # read an instrument definition file
 INSERT_ROW: Shortcut = "Ins"
 DELETE_ROW: Shortcut = "Del"
+EDIT_ROW: Shortcut = "F2"  # edit the selected entry of a list (survey definition lists)
+EDIT_SURVEY: Shortcut = "Ctrl+Shift+E"  # the study's professionals' survey definition
+
+# Ordered lists: the ranking's order view and the survey definition's lists
+MOVE_UP: Shortcut = "Alt+Up"  # one place up; in a ranking an unranked element goes last
+MOVE_DOWN: Shortcut = "Alt+Down"  # one place down; the last ranked element leaves the ranking
+UNRANK: Shortcut = DELETE_ROW  # the selected element out of the ranking
+RANK: Shortcut = INSERT_ROW  # the selected unranked element to the end of the ranking
+RANK_ALSO: tuple[Shortcut, ...] = ("Return", "Enter")  # the same as RANK
 
 # Application
 OPEN: Shortcut = _Std.Open  # Ctrl+O

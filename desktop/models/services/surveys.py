@@ -281,6 +281,8 @@ def save_survey_definition(study_id: int, definition: SurveyDefinition,
                            expected_version: int | None = None) -> None:
     """Store the study's edited survey. Texts, new elements and a longer ranking are always
     fine; removing what holds answers, or fewer places than ranks given, is refused."""
+    text = definition.to_json()
+    parse_survey(text, "survey")  # built in code or typed in a form: the file rules hold too
     with transaction():
         current = study_survey(study_id)
         if expected_version is not None and current.version != expected_version:
@@ -289,7 +291,6 @@ def save_survey_definition(study_id: int, definition: SurveyDefinition,
             raise ValidationError("survey", "error.survey_key", expected=current.definition.key,
                                   found=definition.key)
         _refuse_lost_answers(current, definition)
-        text = definition.to_json()
         old_text = current.definition.to_json()
         if text == old_text:
             return
