@@ -23,6 +23,7 @@ from desktop.views.professional_table_model import (
     ProfessionalTableModel,
 )
 from desktop.views.professionals_page import ProfessionalsPage
+from desktop.views.ranking_order_model import KEY_ROLE
 from desktop.views.survey_definition_dialog import SurveyDefinitionDialog, key_from_text
 
 CTRL = Qt.KeyboardModifier.ControlModifier
@@ -135,7 +136,8 @@ def test_professional_typed_by_keyboard_is_listed_and_stored(qtbot, page, study)
 
 
 def test_refused_professional_is_shown_under_the_field_and_kept(qtbot, page, study):
-    qtbot.keyClick(page, Qt.Key.Key_Insert)
+    page.table.setFocus()
+    qtbot.keyClick(page.table, Qt.Key.Key_Insert)
     qtbot.keyClicks(page.editor.code, "pr-01")
     qtbot.keyClick(_focus(), Qt.Key.Key_S, CTRL)
     assert page.editor.errors["code"].isVisible()
@@ -370,6 +372,26 @@ def test_definition_dialog_exports_and_imports_a_file(dialog, study, tmp_path, m
     assert surveys.study_survey(study.id).definition.places == 9
 
 
+def test_import_asks_before_it_drops_edits_made_in_the_dialog(dialog, study, tmp_path,
+                                                              monkeypatch):
+    target = tmp_path / "survey.json"
+    surveys.export_survey_definition(study.id, target)
+    dialog.full_button.click()  # an edit not saved yet
+    asked, opened = [], []
+    monkeypatch.setattr(dialog, "ask_discard", lambda: asked.append(1) or False)
+    monkeypatch.setattr(QFileDialog, "getOpenFileName",
+                        lambda *_a: opened.append(1) or (str(target), ""))
+    dialog.import_button.click()
+    assert asked and not opened and dialog.full_button.isChecked()
+
+
+def test_a_new_entry_never_takes_the_key_of_a_stored_one(dialog):
+    # "workload" is a stored statement: removed in the dialog, its key stays taken, so an
+    # element typed as "Workload" gets another key and cannot inherit its answers
+    assert "workload" in dialog.taken_keys()
+    assert key_from_text("Workload", dialog.taken_keys()) != "workload"
+
+
 def test_a_survey_edited_from_the_page_reaches_the_form_and_the_list(qtbot, page, people):
     definition = surveys.study_survey(page.study_id).definition
     surveys.save_survey_response(people[0], surveys.SurveyAnswers(
@@ -431,3 +453,21 @@ def test_tab_goes_from_the_list_through_the_professional_and_the_survey(page, pe
             break
     order = [seen.index(item) for item in inputs]
     assert order == sorted(order)
+
+
+def test_insert_in_the_ranking_ranks_the_element_and_does_not_start_a_professional(
+        qtbot, page, people, monkeypatch):
+    _open(qtbot, page, 0)
+    view = page.survey.ranking.order_view
+    view.setFocus()
+    model = view.model()
+    row = next(r for r in range(model.rowCount())
+               if model.index(r, 0).data(KEY_ROLE) == "small_steps")
+    view.setCurrentIndex(model.index(row, 0))
+    qtbot.keyClick(view, Qt.Key.Key_Insert)
+    assert page.survey.ranking.ranks() == {"small_steps": "1"}
+    assert page.survey.professional_id == people[0]  # no new professional started
+    monkeypatch.setattr(page.survey, "ask_discard", lambda: True)
+    page.table.setFocus()
+    qtbot.keyClick(page.table, Qt.Key.Key_Insert)  # in the list, Insert is a new professional
+    assert page.editor.record() is None and page.editor.code.text() == ""

@@ -138,3 +138,20 @@ def test_survey_data_of_one_site(study):
     assert [row.answers for row in leiden_only.responses] == [{"goal_setting": 1}]
     top = professional_findings(leiden_only)["ranking"]["top_five"]
     assert [(t["element"], t["borda"]) for t in top] == [("goal_setting", 5)]
+
+
+def test_full_ranking_of_seven_counts_only_ranks_one_to_five_as_top_five():
+    definition = dataclasses.replace(TEMPLATE, ranking_mode="full", top=7,
+                                     elements=tuple(_item(k) for k in "abcdefg"))
+    assert definition.places == 7
+    rows = [_row(1, a=1, b=2, c=3, d=4, e=5, f=6, g=7),
+            _row(2, g=1, f=2, e=3, d=4, c=5, b=6, a=7)]
+    by_key = {e["element"]: e for e in
+              professional_findings(SurveyData(definition, rows))["ranking"]["elements"]}
+    # P = 7: rank r earns 8 − r; a: 7 + 1, b: 6 + 2, … every element 8 points, all tied first
+    assert {e["borda"] for e in by_key.values()} == {8}
+    assert all(e["position"] == 1 and e["tied"] for e in by_key.values())
+    # ranks 6 and 7 are not "in the top five": a and b (7th, 6th for respondent 2) 50%
+    assert [by_key[k]["top_five_percent"] for k in "abcdefg"] == [
+        50.0, 50.0, 100.0, 100.0, 100.0, 50.0, 50.0]
+    assert by_key["d"]["mean_rank"] == 4.0 and by_key["a"]["rank_counts"]["7"] == 1

@@ -276,3 +276,35 @@ def test_reading_findings_never_writes_a_survey(study, professional):
     assert study_findings(study.id)["professionals"]["respondents"] == 0
     assert surveys.get_survey_response(professional.id) is None
     assert Survey.select().count() == 0  # a read-only database can show its findings
+
+
+def test_a_key_with_answers_cannot_move_to_another_part(study, professional):
+    surveys.save_survey_response(professional.id, _full_answers())
+    definition = surveys.study_survey(study.id).definition
+    # "workload" leaves the statements and comes back as an element to rank
+    moved = dataclasses.replace(
+        definition, likert_items=definition.likert_items[1:],
+        elements=(*definition.elements, _item("workload")))
+    with pytest.raises(ValidationError) as error:
+        surveys.save_survey_definition(study.id, moved)
+    assert error.value.key == "error.survey_key_moved" and error.value.field == "workload"
+    assert surveys.get_survey_response(professional.id).likert["workload"] == 4
+
+
+@pytest.mark.parametrize("scale", [
+    {"likert_max": 7},  # an old 5 would no longer be "strongly agree"
+    {"agree_from": 5},  # an old 4 would no longer count as agree
+])
+def test_the_likert_scale_is_fixed_once_answered(study, professional, scale):
+    definition = surveys.study_survey(study.id).definition
+    surveys.save_survey_definition(study.id, dataclasses.replace(definition, **scale))
+    surveys.save_survey_definition(study.id, definition)  # no answers yet: free to change
+    surveys.save_survey_response(professional.id, _full_answers())
+    with pytest.raises(ValidationError, match="antwoordschaal"):
+        surveys.save_survey_definition(study.id, dataclasses.replace(definition, **scale))
+
+
+def test_more_than_fifty_elements_is_not_a_ranking():
+    elements = [{"key": f"e{n}", "label": {"nl": "x", "en": "x"}} for n in range(51)]
+    with pytest.raises(SurveyDefinitionError, match="at most 50"):
+        parse_survey(_survey_text(ranking__elements=elements))

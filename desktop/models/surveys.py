@@ -16,6 +16,7 @@ from desktop.paths import SURVEYS
 
 FORMAT = "brugmeter-survey/1"
 RANKING_MODES = ("top", "full")
+MAX_ELEMENTS = 50  # more cannot be ranked reliably on paper; ranks stay two digits
 TOP_FIVE = 5
 APPLIED, NOT_APPLIED = 1, 0
 
@@ -168,6 +169,8 @@ def parse_survey(text: str, source: str = "<survey>") -> SurveyDefinition:
     seen: set[str] = set()
     ranking = _section(data, "ranking", source)
     elements = _items(ranking.get("elements"), source, "ranking.elements", seen, True)
+    if len(elements) > MAX_ELEMENTS:
+        raise _fail(source, "ranking.elements", f"at most {MAX_ELEMENTS} elements to rank")
     mode = ranking.get("mode", "top")
     if mode not in RANKING_MODES:
         raise _fail(source, "ranking.mode", "expected 'top' (a top N) or 'full' (every element)")

@@ -118,8 +118,11 @@ class ProfessionalsPage(Page):
         self.survey.saved.connect(self._survey_changed)
         self.survey.deleted.connect(self._survey_changed)
         self.survey.next_requested.connect(self.open_next)
-        for key in (shortcuts.NEW_PARTICIPANT, shortcuts.INSERT_ROW):
-            add_shortcut(self, key, self.new_professional)
+        add_shortcut(self, shortcuts.NEW_PARTICIPANT, self.new_professional)
+        # Insert only in the list and the professional's form: in the ranking it ranks an
+        # element, and one key bound twice where the focus is does nothing at all.
+        for widget in (self.table, self.editor):
+            add_shortcut(widget, shortcuts.INSERT_ROW, self.new_professional)
         add_shortcut(self, shortcuts.EDIT_SURVEY, self.edit_survey_definition)
 
     def _filter(self, text: str) -> None:

@@ -294,8 +294,11 @@ class SurveyDefinitionDialog(QDialog):
         self.top.setEnabled(self.top_button.isChecked())
 
     def taken_keys(self) -> set[str]:
-        """Keys in use anywhere in the survey: they are unique over all three lists."""
-        return set().union(*(entries.keys() for entries in self.lists.values()))
+        """Keys in use anywhere in the survey, and every key of the stored survey: an entry
+        removed here may still have answers, and a new entry must not inherit them."""
+        stored = self.current.definition
+        return set().union(*(entries.keys() for entries in self.lists.values()),
+                           stored.element_keys, stored.likert_keys, stored.step_keys)
 
     def definition(self) -> surveys.SurveyDefinition:
         """The edited survey: the stored one with the dialog's changes."""
@@ -344,10 +347,13 @@ class SurveyDefinitionDialog(QDialog):
     def import_definition(self) -> None:
         """Replace the study's survey with a file's: stored at once, unless it would lose
         answers (then the refusal shows under the lists, as for a save)."""
+        if self.definition() != self.current.definition and not self.ask_discard():
+            return
         path, _ = QFileDialog.getOpenFileName(self, tr("entry.survey_definition.import_title"),
                                               "", tr("entry.survey_definition.filter"))
         if path and error_dialog.call_service(
-                self, lambda: surveys.import_survey_definition(self.study_id, Path(path)),
+                self, lambda: surveys.import_survey_definition(self.study_id, Path(path),
+                                                               self.current.version),
                 self.show_invalid):
             self._load()
             self.error.setVisible(False)

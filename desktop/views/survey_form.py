@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 
 from desktop import i18n
 from desktop.i18n import tr
-from desktop.models.errors import ValidationError
+from desktop.models.errors import BrugmeterError
 from desktop.models.instruments import InstrumentDefinition, Item
 from desktop.models.services import professionals, surveys
 from desktop.models.services.surveys import StoredSurvey
@@ -342,17 +342,18 @@ class SurveyForm(QWidget):
             label.clear()
             label.setVisible(False)
 
-    def show_error(self, error: ValidationError) -> None:
+    def show_error(self, error: BrugmeterError) -> None:
         """The message beside the answer the service named; focus there; the input stays."""
         self._clear_messages()
-        if error.field == "answered_on":
+        field = getattr(error, "field", "")
+        if field == "answered_on":
             self.date_error.setText(error.message)
             self.date_error.setVisible(True)
             self.focus_date()
-        elif error.field in self.definition.element_keys:
-            self.ranking.mark_error(error.field, error.message)
-        elif any(row.item.key == error.field for row in self.rows):
-            row = self.row(error.field)
+        elif field in self.definition.element_keys:
+            self.ranking.mark_error(field, error.message)
+        elif any(row.item.key == field for row in self.rows):
+            row = self.row(field)
             row.show_message(error.message)
             self.focus_row(self.rows.index(row))
         else:
@@ -371,7 +372,7 @@ class SurveyForm(QWidget):
         try:
             _, complete = surveys.save_survey_response(self.professional_id, self.answers(),
                                                        expected_version=version)
-        except ValidationError as error:
+        except BrugmeterError as error:  # refused, or the professional is gone meanwhile
             self.show_error(error)
             return False
         state = tr("entry.survey.complete" if complete else "entry.survey.partial")

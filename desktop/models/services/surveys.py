@@ -300,22 +300,32 @@ def save_survey_definition(study_id: int, definition: SurveyDefinition,
         audit.record("survey", current.id, "update", {"definition": (old_text, text)})
 
 
+def _sections(definition: SurveyDefinition) -> dict[str, str]:
+    """Which part of the survey each key belongs to: a stored value means a rank, a Likert
+    answer or a step applied only by the section its key is in."""
+    return {**dict.fromkeys(definition.element_keys, "ranking"),
+            **dict.fromkeys(definition.likert_keys, "likert"),
+            **dict.fromkeys(definition.step_keys, "fidelity")}
+
+
 def _refuse_lost_answers(current: StudySurvey, new: SurveyDefinition) -> None:
     answers = _survey_answers(current.id)
     used = Counter(key for given in answers.values() for key in given)
-    kept = set(new.element_keys) | set(new.likert_keys) | set(new.step_keys)
+    old, now = _sections(current.definition), _sections(new)
     for key, count in sorted(used.items()):
-        if key not in kept:
+        if key not in now:
             raise ValidationError(key, "error.survey_key_in_use", key=key, count=count)
-    old = current.definition
+        if key in old and now[key] != old[key]:
+            raise ValidationError(key, "error.survey_key_moved", key=key, count=count)
     highest = max((value for given in answers.values() for key, value in given.items()
-                   if key in old.element_keys), default=0)
+                   if old.get(key) == "ranking"), default=0)
     if highest > new.places:
         raise ValidationError("top", "error.survey_places_in_use", highest=highest,
                               places=new.places)
-    given_likert = [value for given in answers.values() for key, value in given.items()
-                    if key in old.likert_keys]
-    if any(not new.likert_min <= value <= new.likert_max for value in given_likert):
+    rescaled = ((new.likert_min, new.likert_max, new.agree_from, new.disagree_to)
+                != (current.definition.likert_min, current.definition.likert_max,
+                    current.definition.agree_from, current.definition.disagree_to))
+    if rescaled and any(old.get(key) == "likert" for key in used):
         raise ValidationError("likert", "error.survey_scale_in_use")
 
 
@@ -341,9 +351,10 @@ def _recount_complete(survey_id: int, definition: SurveyDefinition) -> None:
             SurveyResponse.update(complete=flag).where(SurveyResponse.id.in_(ids)).execute()
 
 
-def import_survey_definition(study_id: int, path: Path) -> SurveyDefinition:
+def import_survey_definition(study_id: int, path: Path,
+                             expected_version: int | None = None) -> SurveyDefinition:
     definition = load_survey(path)
-    save_survey_definition(study_id, definition)
+    save_survey_definition(study_id, definition, expected_version)
     return definition
 
 
