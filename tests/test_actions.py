@@ -37,6 +37,7 @@ def test_an_action_is_stored_audited_and_read_back(participant, types):
     assert (stored.reward_kind, stored.reward_value, stored.pillar) == (
         "cadeaubon", Decimal("10.50"), "schulden")
     assert stored.action_type == "Schuldhulpverlening aanvragen"
+    assert stored.action_type_id == types["debt_help_request"].id and stored.rewardable
     actions.update_action(action_id, ActionInput(types["debt_help_request"].id, "2018-01-15"),
                           expected_version=1)
     assert actions.participant_actions(participant.id)[0].done_on is None

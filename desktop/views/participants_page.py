@@ -1,4 +1,5 @@
-"""The participants page: a filterable list of every participant beside the editor form."""
+"""The participants page: a filterable list of every participant beside the editor form, and
+the open participant's goal-action plan below them."""
 
 from __future__ import annotations
 
@@ -20,6 +21,7 @@ from PySide6.QtWidgets import (
 from desktop.i18n import tr
 from desktop.models.services import participants, studies
 from desktop.views import shortcuts, theme
+from desktop.views.actions_panel import ActionsPanel
 from desktop.views.page import Page
 from desktop.views.participant_editor import ParticipantEditor
 from desktop.views.participant_table_model import (
@@ -61,6 +63,7 @@ class ParticipantsPage(Page):
                                                            shortcuts.NEW_PARTICIPANT))
         self.table = QTableView()
         self.editor = ParticipantEditor(study_id)
+        self.actions = ActionsPanel(study_id, tab_after=self.editor.save_button)
         self._build_layout()
         self._wire()
 
@@ -94,22 +97,27 @@ class ParticipantsPage(Page):
             table.setColumnWidth(column, max(width, header.fontMetrics().horizontalAdvance(title)
                                              + 28))
         header.setStretchLastSection(True)
-        left = QWidget()
-        left_layout = QVBoxLayout(left)
+        self.list_pane = QWidget()
+        left_layout = QVBoxLayout(self.list_pane)
         left_layout.setContentsMargins(0, 0, 0, 0)
         left_layout.addLayout(bar)
         left_layout.addWidget(table, 1)
         left_layout.addWidget(self.count)
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.setObjectName("participants_splitter")
-        self.splitter.addWidget(left)
+        self.splitter.addWidget(self.list_pane)
         self.splitter.addWidget(self.editor)
         self.splitter.setStretchFactor(0, 3)
         self.splitter.setStretchFactor(1, 1)
         self.splitter.setSizes([760, 340])
+        self.plan_splitter = QSplitter(Qt.Orientation.Vertical)
+        self.plan_splitter.setObjectName("participants_actions_splitter")
+        self.plan_splitter.addWidget(self.splitter)
+        self.plan_splitter.addWidget(self.actions)
+        self.plan_splitter.setSizes([340, 400])
         layout = QVBoxLayout(self)
         layout.setContentsMargins(theme.MARGIN, theme.MARGIN, theme.MARGIN, theme.MARGIN)
-        layout.addWidget(self.splitter)
+        layout.addWidget(self.plan_splitter)
         QWidget.setTabOrder(self.search, self.site_filter)
         QWidget.setTabOrder(self.site_filter, self.status_filter)
         QWidget.setTabOrder(self.status_filter, self.new_button)
@@ -125,8 +133,10 @@ class ParticipantsPage(Page):
         self.new_button.clicked.connect(self.new_participant)
         self.table.activated.connect(self._edit_index)
         self.editor.saved.connect(self._saved)
+        self.actions.status_message.connect(self.status_message)
         for key in (shortcuts.NEW_PARTICIPANT, shortcuts.INSERT_ROW):
-            add_shortcut(self, key, self.new_participant)
+            for scope in (self.list_pane, self.editor):  # the actions part: a new action
+                add_shortcut(scope, key, self.new_participant)
 
     def _filter(self, code: str | None = None, site: str | None = None,
                 status: str | None = None) -> None:
@@ -153,6 +163,7 @@ class ParticipantsPage(Page):
         self.model.set_rows(rows)
         self.editor.reload_study()
         self.editor.set_groups([row.study_group for row in rows])
+        self.actions.refresh()
         self._show_count()
         if selected is not None:
             self.select_participant(selected)
@@ -173,24 +184,34 @@ class ParticipantsPage(Page):
             self.table.scrollTo(index)
 
     def new_participant(self) -> None:
-        if self.editor.confirm_discard():
+        if self.confirm_discard():
             self.editor.new_participant()
+            self.actions.show_participant(None)
 
     def _edit_index(self, index: QModelIndex) -> None:
         participant_id = self.proxy.participant_id(index.row())
-        if participant_id is not None and self.editor.confirm_discard():
-            self.editor.edit_participant(participant_id)
+        if participant_id is not None and self.confirm_discard():
+            self._open(participant_id)
 
     def edit_participant(self, participant_id: int) -> None:
-        if self.editor.confirm_discard():
+        if self.confirm_discard():
             self.select_participant(participant_id)
-            self.editor.edit_participant(participant_id)
+            self._open(participant_id)
+
+    def _open(self, participant_id: int) -> None:
+        self.editor.edit_participant(participant_id)
+        self.actions.show_participant(self.editor.record())
 
     def _saved(self, participant_id: int, message: str) -> None:
         self.model.set_rows(participants.participant_rows(self.study_id))
         self._show_count()
         self.select_participant(participant_id)
+        self.actions.show_participant(self.editor.record())  # None after adding one
         self.status_message.emit(message)
 
+    def confirm_discard(self) -> bool:
+        """True when both forms may be left (each asks about its own unsaved input)."""
+        return self.editor.confirm_discard() and self.actions.confirm_discard()
+
     def confirm_leave(self) -> bool:
-        return self.editor.confirm_discard()
+        return self.confirm_discard()

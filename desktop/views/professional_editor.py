@@ -10,7 +10,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
-    QMessageBox,
     QPlainTextEdit,
     QPushButton,
     QVBoxLayout,
@@ -22,20 +21,7 @@ from desktop.models.errors import BrugmeterError, ValidationError
 from desktop.models.services import professionals, studies
 from desktop.views import error_dialog, shortcuts, theme
 from desktop.views.professional_table_model import role_text
-from desktop.views.widgets import add_save_shortcuts, ask_discard, error_label
-
-
-def ask_delete(parent: QWidget, question: str) -> bool:
-    """Ask "delete / keep"; keeping is the default, so a stray Enter deletes nothing."""
-    box = QMessageBox(QMessageBox.Icon.Warning, tr("entry.professional.delete_title"), question,
-                      QMessageBox.StandardButton.NoButton, parent)
-    delete = box.addButton(tr("entry.professional.delete_confirm"),
-                           QMessageBox.ButtonRole.DestructiveRole)
-    keep = box.addButton(tr("entry.professional.delete_keep"), QMessageBox.ButtonRole.RejectRole)
-    box.setDefaultButton(keep)
-    box.setEscapeButton(keep)
-    box.exec()
-    return box.clickedButton() is delete
+from desktop.views.widgets import add_save_shortcuts, ask_delete, ask_discard, error_label
 
 
 class ProfessionalEditor(QWidget):

@@ -19,6 +19,8 @@ SAVE: Shortcut = _Std.Save  # Ctrl+S
 SAVE_AND_NEXT: Shortcut = "Ctrl+Return"  # save a form and return to its first field
 SAVE_AND_NEXT_KEYPAD: Shortcut = "Ctrl+Enter"  # the same from the numeric keypad
 NEW_PARTICIPANT: Shortcut = _Std.New  # Ctrl+N
+NEW_RECORD: Shortcut = _Std.New  # Ctrl+N where the focus is: an action, an action type
+EDIT_ACTION_TYPES: Shortcut = "Ctrl+Shift+T"  # the study's action types (dialog)
 NEXT_MOMENT: Shortcut = "Ctrl+PgDown"
 PREVIOUS_MOMENT: Shortcut = "Ctrl+PgUp"
 MARK_EMPTY_MISSING: Shortcut = "Ctrl+0"  # every empty item: the first missing reason (0 = one)

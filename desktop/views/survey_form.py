@@ -31,9 +31,8 @@ from desktop.models.services.surveys import StoredSurvey
 from desktop.models.surveys import APPLIED, NOT_APPLIED, SurveyDefinition
 from desktop.views import shortcuts, theme
 from desktop.views.instrument_form import AnswerInput, ItemRow
-from desktop.views.professional_editor import ask_delete
 from desktop.views.ranking_editor import RankingEditor
-from desktop.views.widgets import DateLineEdit, add_shortcut, ask_discard, error_label
+from desktop.views.widgets import DateLineEdit, add_shortcut, ask_delete, ask_discard, error_label
 
 STEP_KEYS = {"j": APPLIED, "y": APPLIED, "n": NOT_APPLIED}  # ja / yes, nee / no
 

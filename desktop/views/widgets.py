@@ -108,16 +108,29 @@ def error_label(buddy_name: str) -> QLabel:
     return label
 
 
+def _ask_destructive(parent: QWidget, icon: QMessageBox.Icon, title: str, question: str,
+                     destroy: str, keep: str) -> bool:
+    """True when the user chose the destructive button; keeping is the default and Escape, so
+    a stray Enter loses nothing."""
+    box = QMessageBox(icon, title, question, QMessageBox.StandardButton.NoButton, parent)
+    chosen = box.addButton(destroy, QMessageBox.ButtonRole.DestructiveRole)
+    kept = box.addButton(keep, QMessageBox.ButtonRole.RejectRole)
+    box.setDefaultButton(kept)
+    box.setEscapeButton(kept)
+    box.exec()
+    return box.clickedButton() is chosen
+
+
 def ask_discard(parent: QWidget, question: str) -> bool:
     """Ask "discard / keep editing"; True means discard. Tests monkeypatch the callers' hook."""
-    box = QMessageBox(QMessageBox.Icon.Question, tr("entry.unsaved.title"), question,
-                      QMessageBox.StandardButton.NoButton, parent)
-    discard = box.addButton(tr("entry.unsaved.discard"), QMessageBox.ButtonRole.DestructiveRole)
-    keep = box.addButton(tr("entry.unsaved.keep"), QMessageBox.ButtonRole.RejectRole)
-    box.setDefaultButton(keep)
-    box.setEscapeButton(keep)
-    box.exec()
-    return box.clickedButton() is discard
+    return _ask_destructive(parent, QMessageBox.Icon.Question, tr("entry.unsaved.title"),
+                            question, tr("entry.unsaved.discard"), tr("entry.unsaved.keep"))
+
+
+def ask_delete(parent: QWidget, question: str) -> bool:
+    """Ask "delete / keep"; True means delete."""
+    return _ask_destructive(parent, QMessageBox.Icon.Warning, tr("entry.delete.title"),
+                            question, tr("entry.delete.confirm"), tr("entry.delete.keep"))
 
 
 def add_shortcut(widget: QWidget, key: shortcuts.Shortcut, slot: Callable[[], None],

@@ -277,7 +277,7 @@ def _find_action(action_id: int) -> Action:
 def participant_actions(participant_id: int,
                         language: str | None = None) -> list[ActionRecord]:
     """The participant's actions, oldest agreement first."""
-    query = (Action.select(Action, ActionType.label, ActionType.rewardable)
+    query = (Action.select(Action, ActionType.id, ActionType.label, ActionType.rewardable)
              .join(ActionType).where(Action.participant == participant_id)
              .order_by(Action.agreed_on, Action.id))
     return [ActionRecord(a.id, a.participant_id, a.action_type_id,
