@@ -21,7 +21,7 @@ from desktop.models.errors import ValidationError
 from desktop.models.services import actions
 from desktop.models.services.actions import ActionInput, ActionRecord, ActionTypeInfo
 from desktop.views import error_dialog, shortcuts, theme
-from desktop.views.widgets import DateLineEdit, error_label, format_decimal
+from desktop.views.widgets import DateLineEdit, FieldErrors, format_decimal
 
 # The form's rows: the two dates share one, as do reward kind and amount. Each row's messages
 # sit under it across the whole form. Tab follows FIELDS, the order of the paper form.
@@ -77,7 +77,7 @@ class ActionEditor(QWidget):
             next=shortcuts.shortcut_text(shortcuts.SAVE_AND_NEXT)))
         self.save_button.setAutoDefault(True)
         self.save_button.clicked.connect(self._save_slot)
-        self.errors = {name: error_label(name) for name in (*self.FIELDS, "general")}
+        self.errors = FieldErrors((*self.FIELDS, "general"))
         self._build_layout()
         self.action_type.currentIndexChanged.connect(self._update_reward_fields)
 
@@ -208,7 +208,7 @@ class ActionEditor(QWidget):
         self.reward_kind.setText(reward_kind)
         self.reward_value.setText(reward_value)
         self.remarks.setPlainText(remarks)
-        self._clear_errors()
+        self.errors.hide_all()
         self._snapshot = self._values()
 
     def action_input(self) -> ActionInput:
@@ -222,17 +222,10 @@ class ActionEditor(QWidget):
             reward_value=self.reward_value.text() if rewardable else None,
             remarks=self.remarks.toPlainText())
 
-    def _clear_errors(self) -> None:
-        for label in self.errors.values():
-            label.clear()
-            label.setVisible(False)
-
     def show_error(self, error: ValidationError) -> None:
         """Red text under the field the service named; focus goes there; input stays."""
-        self._clear_errors()
         name = error.field if error.field in self.FIELDS else "general"
-        self.errors[name].setText(error.message)
-        self.errors[name].setVisible(True)
+        self.errors.show_message(name, error.message)
         self.field_widget(name if name != "general" else "action_type").setFocus(
             Qt.FocusReason.OtherFocusReason)
 

@@ -23,7 +23,7 @@ from desktop.i18n import tr
 from desktop.models.errors import ValidationError
 from desktop.models.services import participants, studies
 from desktop.views import shortcuts, theme
-from desktop.views.widgets import DateLineEdit, add_save_shortcuts, ask_discard, error_label
+from desktop.views.widgets import DateLineEdit, FieldErrors, add_save_shortcuts, ask_discard
 
 
 class ParticipantEditor(QWidget):
@@ -59,7 +59,7 @@ class ParticipantEditor(QWidget):
         self.save_button.setToolTip(shortcuts.with_shortcut(tr("entry.save"), shortcuts.SAVE))
         self.save_button.setAutoDefault(True)
         self.save_button.clicked.connect(self._save_slot)
-        self.errors = {name: error_label(name) for name in self.FIELDS}
+        self.errors = FieldErrors(self.FIELDS)
         self._build_layout()
         add_save_shortcuts(self, self._save_slot)
         self.reload_study()
@@ -151,7 +151,7 @@ class ParticipantEditor(QWidget):
             self.site.setCurrentIndex(1 if self.site.count() == 2 else 0)
             self.status.setCurrentIndex(self.status.findData("consented"))
             self.study_group.clear()
-        self._clear_errors()
+        self.errors.hide_all()
         self._snapshot = self._values()
         self.code.setFocus(Qt.FocusReason.ShortcutFocusReason)
 
@@ -167,21 +167,14 @@ class ParticipantEditor(QWidget):
         date = data.inclusion_date
         self.inclusion_date.set_date_text(date.isoformat() if date else "")  # type: ignore[attr-defined]
         self.remarks.setPlainText(str(data.remarks or ""))
-        self._clear_errors()
+        self.errors.hide_all()
         self._snapshot = self._values()
         self.code.setFocus(Qt.FocusReason.ShortcutFocusReason)
 
-    def _clear_errors(self) -> None:
-        for label in self.errors.values():
-            label.clear()
-            label.setVisible(False)
-
     def show_error(self, error: ValidationError) -> None:
         """Red text beside the field the service named; focus goes there; input stays."""
-        self._clear_errors()
         name = error.field if error.field in self.errors else "code"
-        self.errors[name].setText(error.message)
-        self.errors[name].setVisible(True)
+        self.errors.show_message(name, error.message)
         self.field_widget(name).setFocus(Qt.FocusReason.OtherFocusReason)
 
     def save(self) -> int | None:

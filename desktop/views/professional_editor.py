@@ -21,7 +21,7 @@ from desktop.models.errors import BrugmeterError, ValidationError
 from desktop.models.services import professionals, studies
 from desktop.views import error_dialog, shortcuts, theme
 from desktop.views.professional_table_model import role_text
-from desktop.views.widgets import add_save_shortcuts, ask_delete, ask_discard, error_label
+from desktop.views.widgets import FieldErrors, add_save_shortcuts, ask_delete, ask_discard
 
 
 class ProfessionalEditor(QWidget):
@@ -61,7 +61,7 @@ class ProfessionalEditor(QWidget):
         self.save_button.setAutoDefault(True)
         self.delete_button = QPushButton(tr("entry.professional.delete"))
         self.delete_button.setToolTip(tr("entry.professional.delete_tip"))
-        self.errors = {name: error_label(name) for name in self.FIELDS}
+        self.errors = FieldErrors(self.FIELDS)
         self._build_layout()
         self.save_button.clicked.connect(self._save_slot)
         self.delete_button.clicked.connect(self.delete)
@@ -145,7 +145,7 @@ class ProfessionalEditor(QWidget):
         if self.site.count() == 2:
             self.site.setCurrentIndex(1)
         self.delete_button.setEnabled(False)
-        self._clear_errors()
+        self.errors.hide_all()
         self._snapshot = self._values()
         self.code.setFocus(Qt.FocusReason.ShortcutFocusReason)
 
@@ -162,20 +162,13 @@ class ProfessionalEditor(QWidget):
         self.organisation.setText(record.organisation)
         self.remarks.setPlainText(record.remarks)
         self.delete_button.setEnabled(True)
-        self._clear_errors()
+        self.errors.hide_all()
         self._snapshot = self._values()
-
-    def _clear_errors(self) -> None:
-        for label in self.errors.values():
-            label.clear()
-            label.setVisible(False)
 
     def show_error(self, error: ValidationError) -> None:
         """Red text under the field the service named; focus goes there; input stays."""
-        self._clear_errors()
         name = error.field if error.field in self.errors else "code"
-        self.errors[name].setText(error.message)
-        self.errors[name].setVisible(True)
+        self.errors.show_message(name, error.message)
         self.field_widget(name).setFocus(Qt.FocusReason.OtherFocusReason)
 
     def save(self) -> int | None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import (
@@ -119,6 +119,23 @@ def _ask_destructive(parent: QWidget, icon: QMessageBox.Icon, title: str, questi
     box.setEscapeButton(kept)
     box.exec()
     return box.clickedButton() is chosen
+
+
+class FieldErrors(dict[str, QLabel]):
+    """The inline message of each field of a form, by field name: one shown at a time."""
+
+    def __init__(self, names: Iterable[str]) -> None:
+        super().__init__((name, error_label(name)) for name in names)
+
+    def hide_all(self) -> None:
+        for label in self.values():
+            label.clear()
+            label.setVisible(False)
+
+    def show_message(self, name: str, message: str) -> None:
+        self.hide_all()
+        self[name].setText(message)
+        self[name].setVisible(True)
 
 
 def ask_discard(parent: QWidget, question: str) -> bool:
