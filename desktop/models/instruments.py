@@ -18,12 +18,18 @@ KINDS = ("questionnaire", "bridge")
 
 
 @dataclass(frozen=True)
-class MissingReason:
+class Labelled:
+    """Something stored by key and shown by its text in the user's language."""
+
     key: str
     label: dict[str, str]
 
     def text(self, language: str | None = None) -> str:
         return pick(self.label, language)
+
+
+class MissingReason(Labelled):
+    """Why an answer is missing ("not answered", "not applicable")."""
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from desktop.i18n import pick
 from desktop.models.errors import SurveyDefinitionError
-from desktop.models.instruments import translations, value_labels
+from desktop.models.instruments import Labelled, translations, value_labels
 from desktop.paths import SURVEYS
 
 FORMAT = "brugmeter-survey/1"
@@ -21,15 +21,8 @@ TOP_FIVE = 5
 APPLIED, NOT_APPLIED = 1, 0
 
 
-@dataclass(frozen=True)
-class SurveyItem:
+class SurveyItem(Labelled):
     """An element to rank, a Likert statement or a fidelity step."""
-
-    key: str
-    label: dict[str, str]
-
-    def text(self, language: str | None = None) -> str:
-        return pick(self.label, language)
 
 
 @dataclass(frozen=True)
