@@ -295,13 +295,13 @@ def _reward_lines(found: dict[str, Any]) -> list[str]:
                                percent_done=_fmt(group["percent_done"], 0),
                                median=_fmt(group["median_days"], 1), q1=_fmt(group["q1"], 1),
                                q3=_fmt(group["q3"], 1), not_done=group["not_done"]))
-    if overall["p"] is None:
-        lines.append("  " + tr("findings.rewards_no_test",
-                               reason=tr("test_note." + overall["test_note"])))
-    else:
+    if overall["p"] is not None or overall["log_rank_p"] is not None:
         lines.append("  " + tr("findings.rewards_test", u=_fmt(overall["u"], 1),
                                p=_fmt(overall["p"]), r=_fmt(overall["r"], 2),
                                log_rank_p=_fmt(overall["log_rank_p"])))
+    if overall["p"] is None:
+        lines.append("  " + tr("findings.rewards_no_test",
+                               reason=tr("test_note." + overall["test_note"])))
     return lines
 
 

@@ -28,6 +28,7 @@ class Timed(NamedTuple):
     """An action as the tests see it: days to done, or days open until follow-up ended."""
 
     group: str
+    participant: int
     action_type: str
     days: int
     done: bool
@@ -35,10 +36,19 @@ class Timed(NamedTuple):
 
 
 def timed(rows: Sequence[ActionRow], until: dt.date) -> list[Timed]:
-    ordinal = until.toordinal()
-    return [Timed(group, kind, done.toordinal() - agreed.toordinal() if done
-                  else max(0, ordinal - agreed.toordinal()), done is not None, rewarded)
-            for group, kind, _, agreed, done, rewarded in rows]
+    """Actions agreed by the end of follow-up, timed up to it: one done later counts as still
+    open then (censored), like one never done. Group names match whatever their case."""
+    spelling: dict[str, str] = {}
+    actions = []
+    for group, participant, kind, _, agreed, done, rewarded in rows:
+        if agreed > until:
+            continue
+        name = group.strip()
+        name = spelling.setdefault(name.casefold(), name) if name else ""
+        in_time = done is not None and done <= until
+        days = (done if in_time else until).toordinal() - agreed.toordinal()
+        actions.append(Timed(name, participant, kind, days, in_time, rewarded and in_time))
+    return actions
 
 
 def _round(value: float | None, digits: int = 3) -> float | None:
@@ -56,6 +66,7 @@ def _describe(actions: Sequence[Timed], curve: bool) -> dict[str, Any]:
         "percent_done": percent(len(days), len(actions)),
         "not_done": len(actions) - len(days),
         "rewarded": sum(1 for action in actions if action.rewarded),
+        "participants": len({action.participant for action in actions}),
         "median_days": _round(float(statistics.median(days))) if days else None,
         "q1": _round(quartiles[0]) if days else None,
         "q3": _round(quartiles[2]) if days else None,
@@ -93,7 +104,7 @@ def reward_findings(types: Sequence[ActionTypeInfo], rows: Sequence[ActionRow],
                     language: str | None = None) -> dict[str, Any]:
     """Overall (rewardable action types) and per action type, per study group."""
     actions = timed(rows, until)
-    groups = sorted({action.group for action in actions if action.group})
+    groups = sorted({action.group for action in actions if action.group}, key=str.casefold)
     rewardable = {kind.key for kind in types if kind.rewardable}
     overall_groups: dict[str, list[Timed]] = defaultdict(list)
     per_type_groups: dict[str, dict[str, list[Timed]]] = defaultdict(lambda: defaultdict(list))
@@ -107,16 +118,27 @@ def reward_findings(types: Sequence[ActionTypeInfo], rows: Sequence[ActionRow],
                  "rewardable": kind.rewardable,
                  **_compare(per_type_groups[kind.key], groups, curves=False)}
                 for kind in types if kind.key in per_type_groups]
-    adjust_rows(per_type, alpha)
+    # Holm within each family: the rewardable types (the question of the study) and the
+    # others (controls), for each test; the others' p-values do not dilute the question's.
+    for family in (True, False):
+        rows_of_family = [row for row in per_type if row["rewardable"] is family]
+        adjust_rows(rows_of_family, alpha)
+        log_rank_rows = [{"p": row["log_rank_p"]} for row in rows_of_family]
+        adjust_rows(log_rank_rows, alpha)
+        for row, adjusted in zip(rows_of_family, log_rank_rows, strict=True):
+            row["log_rank_p_holm"] = adjusted["p_holm"]
+            row["log_rank_significant"] = adjusted["significant"]
     return {
         "groups": groups,
         "follow_up_until": until.isoformat(),
         "n_actions": len(actions),
+        "after_follow_up": len(rows) - len(actions),
         "without_group": sum(1 for action in actions if not action.group),
         "alpha": alpha,
         "min_per_group": MIN_PER_GROUP,
         "tests": "mann_whitney_u_normal_approx_tie_corrected_no_continuity; log_rank",
-        "adjustment": "holm_over_action_types",
+        "adjustment": "holm_within_rewardable_and_within_other_action_types",
+        "unit": "action (a participant's actions are treated as independent)",
         "overall": overall,
         "action_types": per_type,
     }

@@ -78,9 +78,9 @@ def _average_ranks(values: Sequence[float]) -> tuple[list[float], Counter]:
 
 def mann_whitney_u(first: Sequence[float], second: Sequence[float],
                    min_per_group: int = 3) -> TestResult:
-    """Mann–Whitney U as SPSS: average ranks for ties, normal approximation with tie-corrected
-    variance, no continuity correction, two-sided p; r = |Z| / √N. Statistic is U of the first
-    group (R's W); SPSS prints the smaller of U and n1·n2 − U."""
+    """Mann–Whitney U as SPSS prints it: the smaller of U and n1·n2 − U, Z ≤ 0, average ranks
+    for ties, normal approximation with tie-corrected variance, no continuity correction,
+    two-sided p; r = |Z| / √N. (R's W and scipy's statistic are the first group's U.)"""
     n1, n2 = len(first), len(second)
     n = n1 + n2
     if n1 < min_per_group or n2 < min_per_group:
@@ -88,6 +88,7 @@ def mann_whitney_u(first: Sequence[float], second: Sequence[float],
     ranks, ties = _average_ranks([*first, *second])
     u = sum(ranks[:n1]) - n1 * (n1 + 1) / 2.0
     variance = n1 * n2 / 12.0 * ((n + 1) - sum(t**3 - t for t in ties.values()) / (n * (n - 1)))
+    u = min(u, n1 * n2 - u)
     if variance <= 0:  # every value the same
         return TestResult(n, u, 0.0, 1.0, 0.0)
     z = (u - n1 * n2 / 2.0) / math.sqrt(variance)

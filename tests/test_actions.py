@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import math
 from decimal import Decimal
 
 import pytest
@@ -112,9 +113,10 @@ def test_a_participant_who_did_not_take_part_has_no_actions(study, types):
         actions.add_action(pid, ActionInput(types["budget_plan"].id, "2018-03-01"))
 
 
-def _row(group: str, agreed: int, done: int | None, kind: str = "debt") -> ActionRow:
+def _row(group: str, agreed: int, done: int | None, kind: str = "debt",
+         participant: int = 1) -> ActionRow:
     start = dt.date(2018, 1, 1)
-    return ActionRow(group, kind, kind == "debt", start + dt.timedelta(days=agreed),
+    return ActionRow(group, participant, kind, kind == "debt", start + dt.timedelta(days=agreed),
                      start + dt.timedelta(days=done) if done is not None else None, False)
 
 
@@ -153,7 +155,15 @@ def test_reward_findings_by_hand_with_ties_and_open_actions():
     assert reward["median_time_to_done"] == 10
     assert none["curve"][-1] == {"days": 60, "at_risk": 1, "done": 0, "censored": 1,
                                  "percent_done": 75.0}
-    assert overall["log_rank_p"] is not None and not overall["significant"]
+    assert not overall["significant"]
+    # log-rank on the timed actions, open ones censored: as scipy computes it
+    reward_data = stats.CensoredData(uncensored=[4, 10, 10], right=[10])
+    other_data = stats.CensoredData(uncensored=[10, 12, 20], right=[60])
+    theirs = stats.logrank(reward_data, other_data)
+    assert overall["log_rank_chi2"] == pytest.approx(theirs.statistic**2, abs=1e-3)
+    assert overall["log_rank_p"] == pytest.approx(theirs.pvalue)
+    assert overall["z"] < 0 and overall["r"] == pytest.approx(abs(overall["z"]) / math.sqrt(6),
+                                                              abs=1e-3)
     per_type = {t["action_type"]: t for t in found["action_types"]}
     assert per_type["gp"]["test_note"] == "too_few_per_group" and per_type["gp"]["p"] is None
     assert [g["n"] for g in per_type["gp"]["groups"]] == [1, 0]
@@ -186,3 +196,62 @@ def test_rewards_in_the_study_findings(study, types):
     assert found["follow_up_until"] == "2019-05-31"
     assert [g["not_done"] for g in found["overall"]["groups"]] == [0, 1]
     assert found["overall"]["test_note"] == "too_few_per_group"
+
+
+def test_follow_up_ends_for_done_and_agreed_dates_alike():
+    until = dt.date(2018, 2, 1)  # day 31
+    rows = [_row("a", 0, 40), _row("a", 0, 5), _row("a", 0, 6), _row("a", 35, None),
+            _row("b", 0, 7), _row("b", 0, 8), _row("b", 0, 9)]
+    found = reward_findings(TYPES, rows, until)
+    first = found["overall"]["groups"][0]
+    # done on day 40 is still open at the end of follow-up: censored at 31 days, not done
+    assert (first["n"], first["done"], first["not_done"]) == (3, 2, 1)
+    assert first["curve"][-1] == {"days": 31, "at_risk": 1, "done": 0, "censored": 1,
+                                  "percent_done": 66.7}
+    assert found["after_follow_up"] == 1  # agreed on day 35: outside, counted apart
+
+
+def test_group_names_match_whatever_their_case():
+    rows = [_row("Beloning", 0, 3), _row("beloning ", 0, 4), _row("geen", 0, 5)]
+    found = reward_findings(TYPES, rows, dt.date(2018, 6, 1))
+    assert found["groups"] == ["Beloning", "geen"]
+    assert found["overall"]["groups"][0]["n"] == 2
+
+
+def test_holm_within_rewardable_types_and_within_the_others():
+    types = [*TYPES, ActionTypeInfo(3, "debt2", {"nl": "x", "en": "x"}, True, 2)]
+    rows = [_row(g, 0, d, kind, participant=n) for n, (g, d, kind) in enumerate(
+        [(g, d, k) for k in ("debt", "debt2", "gp") for g, ds in
+         (("a", (2, 3, 4, 5)), ("b", (9, 10, 11, 12))) for d in ds])]
+    rows = [row._replace(rewardable=row.action_type != "gp") for row in rows]
+    found = reward_findings(types, rows, dt.date(2018, 6, 1))
+    per_type = {t["action_type"]: t for t in found["action_types"]}
+    p = per_type["debt"]["p"]
+    assert per_type["debt"]["p_holm"] == pytest.approx(min(1, 2 * p))  # two rewardable types
+    assert per_type["gp"]["p_holm"] == pytest.approx(per_type["gp"]["p"])  # a family of one
+    assert per_type["debt"]["log_rank_p_holm"] == pytest.approx(
+        min(1, 2 * per_type["debt"]["log_rank_p"]))
+    # overall: the two rewardable types, one action per participant here
+    assert [group["participants"] for group in found["overall"]["groups"]] == [8, 8]
+
+
+def test_a_participant_with_actions_keeps_a_participating_status(study, participant, types):
+    actions.add_action(participant.id, ActionInput(types["budget_plan"].id, "2018-02-01"))
+    data = participants.participant_input(participant)
+    data.status = "declined"
+    with pytest.raises(ValidationError) as error:
+        participants.update_participant(participant.id, data)
+    assert error.value.key == "error.status_has_assessments"
+    data = participants.participant_input(participant)
+    data.inclusion_date = "2018-03-01"
+    with pytest.raises(ValidationError) as error:
+        participants.update_participant(participant.id, data)
+    assert error.value.key == "error.inclusion_after_assessment"
+
+
+def test_the_last_action_type_stays(study, types):
+    for kind in list(types.values())[1:]:
+        actions.delete_action_type(study.id, kind.id)
+    with pytest.raises(ValidationError, match="laatste actiesoort"):
+        actions.delete_action_type(study.id, next(iter(types.values())).id)
+    assert len(actions.action_types(study.id)) == 1  # the template does not come back

@@ -26,3 +26,14 @@ def test_demo_fills_actions_like_the_pilot(tmp_path, capsys):
     assert main(["--lang", "en", "findings", "--db", db]) == 0
     text = capsys.readouterr().out
     assert "Days per action (rewardable action types)" in text and "log-rank p=" in text
+
+
+def test_a_log_rank_p_is_shown_even_when_mann_whitney_was_not_run():
+    from desktop.cli import _reward_lines
+
+    overall = {"groups": [], "u": None, "z": None, "p": None, "r": None,
+               "log_rank_chi2": 4.1, "log_rank_p": 0.043, "test_note": "too_few_per_group"}
+    lines = _reward_lines({"follow_up_until": "2019-05-31", "overall": overall})
+    assert any("log-rank p=0.043" in line for line in lines)
+    assert any("Mann-Whitney niet berekend: te weinig uitgevoerde acties" in line
+               for line in lines)

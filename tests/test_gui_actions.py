@@ -173,6 +173,34 @@ def test_reward_only_for_a_rewardable_type(qtbot, page, participant, types):
         types["debt_overview"].text(), "cadeaubon", Decimal("25"))
 
 
+def test_a_reward_typed_before_switching_to_a_plain_type_is_refused_not_dropped(
+        qtbot, page, participant):
+    plan = _open(qtbot, page, participant.id)
+    editor = plan.editor
+    editor.action_type.setFocus()
+    _type_fields(qtbot, ["Overzicht", "", "01032018", "05032018", "cadeaubon", "25"])
+    editor.action_type.setFocus()
+    qtbot.wait(QApplication.keyboardInputInterval() + 50)
+    qtbot.keyClicks(editor.action_type, "Budget")
+    assert editor.action_type.currentText() == "Budgetplan opstellen"
+    assert editor.reward_kind.isEnabled()  # still holds text: it can be cleared
+    qtbot.keyClick(_focus(), Qt.Key.Key_S, CTRL)
+    assert "geen belonende actiesoort" in editor.errors["reward_kind"].text()
+    assert editor.reward_kind.text() == "cadeaubon"
+    assert actions.participant_actions(participant.id) == []
+    editor.reward_kind.clear()
+    editor.reward_value.clear()
+    qtbot.keyClick(editor.remarks, Qt.Key.Key_S, CTRL)
+    assert [a.reward_kind for a in actions.participant_actions(participant.id)] == [""]
+
+
+def test_insert_in_the_table_starts_a_new_action(qtbot, page, participant):
+    plan = _open(qtbot, page, participant.id)
+    plan.table.setFocus()
+    qtbot.keyClick(plan.table, Qt.Key.Key_Insert)
+    assert _focus() is plan.editor.action_type and plan.editor.record() is None
+
+
 def test_ctrl_enter_saves_and_starts_the_next_action_on_the_same_date(qtbot, page, participant):
     plan = _open(qtbot, page, participant.id)
     editor = plan.editor

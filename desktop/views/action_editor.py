@@ -153,7 +153,8 @@ class ActionEditor(QWidget):
         info = self._types.get(self.action_type.currentData())
         rewardable = info is not None and info.rewardable
         for widget in (self.reward_kind, self.reward_value):
-            widget.setEnabled(rewardable)
+            # a reward typed before the type changed stays editable, so it can be cleared
+            widget.setEnabled(rewardable or bool(widget.text()))
         if info is None:
             self.reward_hint.setText(tr("entry.action.reward_hint_choose"))
         elif rewardable:
@@ -194,6 +195,9 @@ class ActionEditor(QWidget):
         self._record = record
         self.heading.setText(tr("entry.action.edit_heading", action_type=record.action_type))
         self.action_type.setCurrentIndex(self.action_type.findData(record.action_type_id))
+        if record.pillar and self.pillar.findData(record.pillar) < 0:  # not in this Bridge
+            self.pillar.addItem(tr("entry.action.unknown_pillar", key=record.pillar),
+                                record.pillar)
         self.pillar.setCurrentIndex(max(0, self.pillar.findData(record.pillar)))
         value = record.reward_value
         self._fill(record.agreed_on.isoformat(),
@@ -212,14 +216,13 @@ class ActionEditor(QWidget):
         self._snapshot = self._values()
 
     def action_input(self) -> ActionInput:
-        """What was typed; a disabled reward (type not rewardable) is left out, not lost."""
-        rewardable = self.reward_kind.isEnabled()
+        """What was typed, all of it: a reward on a type that is not rewardable is the
+        service's to refuse, with its message, never the form's to drop."""
         return ActionInput(
             action_type_id=self.action_type.currentData(),
             agreed_on=self.agreed_on.date_text(), done_on=self.done_on.date_text(),
             pillar=self.pillar.currentData() or "",
-            reward_kind=self.reward_kind.text() if rewardable else "",
-            reward_value=self.reward_value.text() if rewardable else None,
+            reward_kind=self.reward_kind.text(), reward_value=self.reward_value.text(),
             remarks=self.remarks.toPlainText())
 
     def show_error(self, error: ValidationError) -> None:

@@ -18,7 +18,13 @@ from desktop.i18n import LANGUAGES, pick
 from desktop.models import audit
 from desktop.models.database import transaction
 from desktop.models.errors import NotFoundError, ValidationError
-from desktop.models.schema import Action, ActionType, Participant, database
+from desktop.models.schema import (
+    PARTICIPATING_STATUSES,
+    Action,
+    ActionType,
+    Participant,
+    database,
+)
 from desktop.models.services.instrument_library import study_instrument
 from desktop.models.services.participants import find_participant, is_participating
 from desktop.models.services.validation import (
@@ -91,6 +97,7 @@ class ActionRow(NamedTuple):
     """One action as the findings read it (a tuple: studies have tens of thousands)."""
 
     group: str
+    participant: int
     action_type: str
     rewardable: bool
     agreed_on: dt.date
@@ -175,6 +182,9 @@ def save_action_type(study_id: int, data: ActionTypeInput, type_id: int | None =
 def delete_action_type(study_id: int, type_id: int) -> None:
     with transaction():
         row = _find_type(study_id, type_id)
+        if ActionType.select().where(ActionType.study == study_id).count() == 1:
+            raise ValidationError("action_type", "error.action_type_last",
+                                  name=pick(json.loads(row.label)))
         used = Action.select().where(Action.action_type == type_id).count()
         if used:
             raise ValidationError("action_type", "error.action_type_in_use",
@@ -295,10 +305,12 @@ def action_rows(study_id: int, site_id: int | None = None) -> tuple[list[ActionT
     reading never writes (a study without types has no actions either)."""
     types = [_type_info(row) for row in ActionType.select()
              .where(ActionType.study == study_id).order_by(ActionType.position)]
-    query = (Action.select(Participant.study_group, ActionType.key, ActionType.rewardable,
-                           Action.agreed_on, Action.done_on, Action.reward_kind)
+    query = (Action.select(Participant.study_group, Participant.id, ActionType.key,
+                           ActionType.rewardable, Action.agreed_on, Action.done_on,
+                           Action.reward_kind)
              .join(ActionType).switch(Action).join(Participant)
-             .where(Participant.study == study_id))
+             .where((Participant.study == study_id)
+                    & Participant.status.in_(PARTICIPATING_STATUSES)))
     if site_id is not None:
         query = query.where(Participant.site == site_id)
     dates: dict[object, dt.date | None] = {}  # a study has a few hundred distinct dates
@@ -308,7 +320,7 @@ def action_rows(study_id: int, site_id: int | None = None) -> tuple[list[ActionT
             dates[value] = as_date(value)
         return dates[value]
 
-    rows = [ActionRow(group, key, bool(rewardable), date(agreed), date(done), bool(reward))
-            for group, key, rewardable, agreed, done, reward in database.execute(query)]
+    rows = [ActionRow(group, pid, key, bool(rewardable), date(agreed), date(done), bool(reward))
+            for group, pid, key, rewardable, agreed, done, reward in database.execute(query)]
     return types, rows
 

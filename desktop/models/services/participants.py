@@ -14,6 +14,7 @@ from desktop.models.errors import NotFoundError, ValidationError
 from desktop.models.schema import (
     PARTICIPATING_STATUSES,
     RECRUITMENT_STATUSES,
+    Action,
     Participant,
     Response,
     Site,
@@ -146,16 +147,20 @@ def update_participant(participant_id: int, data: ParticipantInput,
 
 
 def _check_against_assessments(participant_id: int, fields: dict[str, object]) -> None:
-    """A participant with assessments keeps a participating status and an inclusion date on
-    or before the first assessment: otherwise findings would count what the form refuses."""
-    first = (Response.select(pw.fn.MIN(Response.assessed_on))
-             .where(Response.participant == participant_id).scalar())
-    if first is None:
+    """A participant with assessments or actions keeps a participating status and an inclusion
+    date on or before the first of them: otherwise findings would count what the forms
+    refuse, and the refused records could no longer be edited."""
+    firsts = [as_date(value) for value in (
+        Response.select(pw.fn.MIN(Response.assessed_on))
+        .where(Response.participant == participant_id).scalar(),
+        Action.select(pw.fn.MIN(Action.agreed_on))
+        .where(Action.participant == participant_id).scalar()) if value is not None]
+    if not firsts:
         return
     if not is_participating(str(fields["status"])):
         raise ValidationError("status", "error.status_has_assessments")
     inclusion = fields["inclusion_date"]
-    first_date = as_date(first)
+    first_date = min(firsts)
     if isinstance(inclusion, dt.date) and first_date and inclusion > first_date:
         raise ValidationError("inclusion_date", "error.inclusion_after_assessment",
                               date=first_date.isoformat())
