@@ -308,3 +308,20 @@ def test_more_than_fifty_elements_is_not_a_ranking():
     elements = [{"key": f"e{n}", "label": {"nl": "x", "en": "x"}} for n in range(51)]
     with pytest.raises(SurveyDefinitionError, match="at most 50"):
         parse_survey(_survey_text(ranking__elements=elements))
+
+
+def test_a_full_disk_while_exporting_leaves_no_file_and_says_so(study, tmp_path, monkeypatch):
+    import errno
+
+    from desktop.models import files
+
+    folder = tmp_path / "out"
+    folder.mkdir()
+
+    def full(path, text, encoding=None):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(files.Path, "write_text", full)
+    with pytest.raises(StorageError, match="schijf is vol"):
+        surveys.export_survey_definition(study.id, folder / "survey.json")
+    assert list(folder.iterdir()) == []

@@ -11,10 +11,12 @@ from pathlib import Path
 
 from desktop.models.errors import StorageError
 
-_REASONS = {errno.ENOSPC: "error.file_disk_full", errno.EDQUOT: "error.file_disk_full",
-            errno.EFBIG: "error.file_disk_full", errno.EACCES: "error.file_not_writable",
-            errno.EPERM: "error.file_not_writable", errno.EROFS: "error.file_not_writable",
-            errno.ENOENT: "error.file_folder_missing", errno.EBUSY: "error.file_locked"}
+_REASONS = {getattr(errno, name): key for name, key in (
+    ("ENOSPC", "error.file_disk_full"), ("EDQUOT", "error.file_disk_full"),
+    ("EFBIG", "error.file_disk_full"), ("EACCES", "error.file_not_writable"),
+    ("EPERM", "error.file_not_writable"), ("EROFS", "error.file_not_writable"),
+    ("ENOENT", "error.file_folder_missing"), ("EBUSY", "error.file_locked"),
+) if hasattr(errno, name)}  # not every platform names every one
 
 
 def write_atomically(path: Path, write: Callable[[Path], None]) -> None:
