@@ -174,19 +174,27 @@ def translations(value: object, source: str, field: str,
     return {str(k): str(v) for k, v in value.items()}
 
 
-def parse_definition(text: str, source: str = "<definition>") -> InstrumentDefinition:
-    """Check a definition and build it; each problem names the file, the field and what is wrong."""
+def definition_object(text: str, source: str, file_format: str, example_key: str,
+                      fail: DefinitionFault = _fail) -> tuple[dict, str]:
+    """The JSON object of a definition file and its key, after the checks every definition
+    format shares: valid JSON, an object, the expected `format`, an identifier as `key`."""
     try:
         data = json.loads(text)
     except json.JSONDecodeError as error:
-        raise _fail(source, f"line {error.lineno}", f"not valid JSON: {error.msg}") from None
+        raise fail(source, f"line {error.lineno}", f"not valid JSON: {error.msg}") from None
     if not isinstance(data, dict):
-        raise _fail(source, "(top)", "expected a JSON object")
-    if data.get("format") != FORMAT:
-        raise _fail(source, "format", f"expected {FORMAT!r}")
+        raise fail(source, "(top)", "expected a JSON object")
+    if data.get("format") != file_format:
+        raise fail(source, "format", f"expected {file_format!r}")
     key = data.get("key")
     if not isinstance(key, str) or not key.isidentifier():
-        raise _fail(source, "key", "expected a short identifier such as 'bridge'")
+        raise fail(source, "key", f"expected a short identifier such as {example_key!r}")
+    return data, key
+
+
+def parse_definition(text: str, source: str = "<definition>") -> InstrumentDefinition:
+    """Check a definition and build it; each problem names the file, the field and what is wrong."""
+    data, key = definition_object(text, source, FORMAT, "bridge")
     version = data.get("version")
     if not isinstance(version, int) or version < 1:
         raise _fail(source, "version", "expected a positive whole number")

@@ -11,7 +11,12 @@ from pathlib import Path
 
 from desktop.i18n import pick
 from desktop.models.errors import SurveyDefinitionError
-from desktop.models.instruments import Labelled, translations, value_labels
+from desktop.models.instruments import (
+    Labelled,
+    definition_object,
+    translations,
+    value_labels,
+)
 from desktop.paths import SURVEYS
 
 FORMAT = "brugmeter-survey/1"
@@ -148,17 +153,7 @@ def _section(data: dict, name: str, source: str) -> dict:
 
 def parse_survey(text: str, source: str = "<survey>") -> SurveyDefinition:
     """Check a survey definition and build it; each problem names the file, field and fault."""
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as error:
-        raise _fail(source, f"line {error.lineno}", f"not valid JSON: {error.msg}") from None
-    if not isinstance(data, dict):
-        raise _fail(source, "(top)", "expected a JSON object")
-    if data.get("format") != FORMAT:
-        raise _fail(source, "format", f"expected {FORMAT!r}")
-    key = data.get("key")
-    if not isinstance(key, str) or not key.isidentifier():
-        raise _fail(source, "key", "expected a short identifier such as 'professionals'")
+    data, key = definition_object(text, source, FORMAT, "professionals", _fail)
     seen: set[str] = set()
     ranking = _section(data, "ranking", source)
     elements = _items(ranking.get("elements"), source, "ranking.elements", seen, True)
