@@ -21,7 +21,7 @@ from desktop.models.errors import ValidationError
 from desktop.models.services import actions
 from desktop.models.services.actions import ActionInput, ActionRecord, ActionTypeInfo
 from desktop.views import error_dialog, shortcuts, theme
-from desktop.views.widgets import DateLineEdit, FieldErrors, format_decimal
+from desktop.views.widgets import DateLineEdit, FieldErrors, format_decimal, set_tab_chain
 
 # The form's rows: the two dates share one, as do reward kind and amount. Each row's messages
 # sit under it across the whole form. Tab follows FIELDS, the order of the paper form.
@@ -115,8 +115,7 @@ class ActionEditor(QWidget):
         layout.addLayout(buttons)
         layout.addStretch(1)
         chain = self.tab_chain()
-        for first, second in zip(chain, chain[1:], strict=False):
-            QWidget.setTabOrder(first, second)
+        set_tab_chain(chain)
 
     def tab_chain(self) -> list[QWidget]:
         """The inputs in the order of the paper form, then the save button."""

@@ -32,7 +32,7 @@ from desktop.views.action_table_model import (
     REWARDABLE,
     ActionTypeTableModel,
 )
-from desktop.views.widgets import add_shortcut, ask_delete, ask_discard, error_label
+from desktop.views.widgets import add_shortcut, ask_delete, ask_discard, error_label, set_tab_chain
 
 
 class ActionTypesDialog(QDialog):
@@ -137,8 +137,7 @@ class ActionTypesDialog(QDialog):
         layout.addWidget(self.close_box)
         chain = [table, self.new_button, self.delete_button, self.name_nl, self.name_en,
                  self.rewardable, self.save_button, self.close_box]
-        for first, second in zip(chain, chain[1:], strict=False):
-            QWidget.setTabOrder(first, second)
+        set_tab_chain(chain)
 
     def _wire(self) -> None:
         self.table.activated.connect(self._open_index)

@@ -35,7 +35,7 @@ from desktop.views.action_table_model import (
     ActionTableModel,
 )
 from desktop.views.action_types_dialog import ActionTypesDialog
-from desktop.views.widgets import add_shortcut, ask_delete, ask_discard, format_date
+from desktop.views.widgets import add_shortcut, ask_delete, ask_discard, format_date, set_tab_chain
 
 # Every column but the action type, which takes the room left.
 _COLUMN_WIDTHS = {PILLAR: 100, AGREED: 80, DONE: 80, DAYS: 44, REWARD: 126}
@@ -176,8 +176,7 @@ class ActionPlan(QWidget):
         """Tab goes from `previous` to the table, through the form, then to the buttons."""
         chain = [previous, self.table, *self.editor.tab_chain(), self.new_button,
                  self.delete_button, self.types_button]
-        for first, second in zip(chain, chain[1:], strict=False):
-            QWidget.setTabOrder(first, second)
+        set_tab_chain(chain)
 
     def open_participant(self, participant: ParticipantRecord) -> None:
         """Show a participant's plan; the same participant again keeps what the form holds."""

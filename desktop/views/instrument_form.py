@@ -36,6 +36,7 @@ from desktop.views.widgets import (
     ask_discard,
     error_label,
     format_decimal,
+    set_tab_chain,
 )
 
 MISSING_KEYS = ("0", "-")  # each press cycles through the definition's missing reasons
@@ -380,8 +381,7 @@ class InstrumentForm(QWidget):
         self.mark_missing_button.setVisible(bool(self.definition.missing_reasons))
         chain = ([self.date] + [row.input for row in self.rows]
                  + [self.save_button, self.mark_missing_button])
-        for first, second in zip(chain, chain[1:], strict=False):
-            QWidget.setTabOrder(first, second)
+        set_tab_chain(chain)
 
     def _wire(self) -> None:
         self.date.confirmed.connect(self._date_confirmed)

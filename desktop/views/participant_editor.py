@@ -9,7 +9,6 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import (
     QComboBox,
     QCompleter,
-    QGridLayout,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -23,7 +22,14 @@ from desktop.i18n import tr
 from desktop.models.errors import ValidationError
 from desktop.models.services import participants, studies
 from desktop.views import shortcuts, theme
-from desktop.views.widgets import DateLineEdit, FieldErrors, add_save_shortcuts, ask_discard
+from desktop.views.widgets import (
+    DateLineEdit,
+    FieldErrors,
+    add_save_shortcuts,
+    ask_discard,
+    field_grid,
+    set_tab_chain,
+)
 
 
 class ParticipantEditor(QWidget):
@@ -66,20 +72,8 @@ class ParticipantEditor(QWidget):
         self.new_participant()
 
     def _build_layout(self) -> None:
-        grid = QGridLayout()
-        grid.setColumnStretch(1, 1)
-        grid.setHorizontalSpacing(theme.SPACING)
-        for row, name in enumerate(self.FIELDS):
-            widget = self.field_widget(name)
-            label = QLabel(tr(f"entry.participant.{name}"))
-            label.setBuddy(widget)
-            label.setMinimumHeight(self.code.sizeHint().height())
-            grid.addWidget(label, row, 0, Qt.AlignmentFlag.AlignTop)
-            cell = QVBoxLayout()  # the message sits right under its field: narrow panes too
-            cell.setSpacing(2)
-            cell.addWidget(widget)
-            cell.addWidget(self.errors[name])
-            grid.addLayout(cell, row, 1)
+        grid = field_grid(self.FIELDS, self.field_widget, "entry.participant", self.errors,
+                          self.code.sizeHint().height())
         for widget in (self.code, self.site, self.status, self.study_group, self.remarks):
             widget.setMinimumWidth(theme.FORM_FIELD_MIN_WIDTH)
         buttons = QHBoxLayout()
@@ -91,8 +85,7 @@ class ParticipantEditor(QWidget):
         layout.addLayout(buttons)
         layout.addStretch(1)
         chain = [self.field_widget(name) for name in self.FIELDS] + [self.save_button]
-        for first, second in zip(chain, chain[1:], strict=False):
-            QWidget.setTabOrder(first, second)
+        set_tab_chain(chain)
         for widget in chain[:-1]:
             widget.installEventFilter(self)
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
-    QGridLayout,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -21,7 +20,14 @@ from desktop.models.errors import BrugmeterError, ValidationError
 from desktop.models.services import professionals, studies
 from desktop.views import error_dialog, shortcuts, theme
 from desktop.views.professional_table_model import role_text
-from desktop.views.widgets import FieldErrors, add_save_shortcuts, ask_delete, ask_discard
+from desktop.views.widgets import (
+    FieldErrors,
+    add_save_shortcuts,
+    ask_delete,
+    ask_discard,
+    field_grid,
+    set_tab_chain,
+)
 
 
 class ProfessionalEditor(QWidget):
@@ -72,21 +78,9 @@ class ProfessionalEditor(QWidget):
         self.new_professional()
 
     def _build_layout(self) -> None:
-        grid = QGridLayout()
-        grid.setColumnStretch(1, 1)
-        grid.setHorizontalSpacing(theme.SPACING)
+        grid = field_grid(self.FIELDS, self.field_widget, "entry.professional", self.errors,
+                          self.code.sizeHint().height())
         grid.setVerticalSpacing(theme.SPACING_SMALL)
-        for row, name in enumerate(self.FIELDS):
-            widget = self.field_widget(name)
-            label = QLabel(tr(f"entry.professional.{name}"))
-            label.setBuddy(widget)
-            label.setMinimumHeight(self.code.sizeHint().height())
-            grid.addWidget(label, row, 0, Qt.AlignmentFlag.AlignTop)
-            cell = QVBoxLayout()  # the message right under its field
-            cell.setSpacing(2)
-            cell.addWidget(widget)
-            cell.addWidget(self.errors[name])
-            grid.addLayout(cell, row, 1)
         buttons = QHBoxLayout()
         buttons.addWidget(self.save_button)
         buttons.addStretch(1)
@@ -98,8 +92,7 @@ class ProfessionalEditor(QWidget):
         layout.addLayout(buttons)
         chain = [self.field_widget(name) for name in self.FIELDS] + [self.save_button,
                                                                     self.delete_button]
-        for first, second in zip(chain, chain[1:], strict=False):
-            QWidget.setTabOrder(first, second)
+        set_tab_chain(chain)
 
     def field_widget(self, name: str) -> QWidget:
         """The input a ValidationError field name refers to."""

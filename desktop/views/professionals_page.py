@@ -29,7 +29,7 @@ from desktop.views.professional_table_model import (
     ProfessionalTableModel,
 )
 from desktop.views.survey_form import SurveyForm
-from desktop.views.widgets import add_shortcut
+from desktop.views.widgets import add_shortcut, set_tab_chain
 
 
 class ProfessionalsPage(Page):
@@ -103,8 +103,7 @@ class ProfessionalsPage(Page):
         layout.setContentsMargins(theme.MARGIN, theme.MARGIN, theme.MARGIN, theme.MARGIN)
         layout.addWidget(self.splitter)
         chain = [self.search, self.new_button, self.table, self.editor.code]
-        for first, second in zip(chain, chain[1:], strict=False):
-            QWidget.setTabOrder(first, second)
+        set_tab_chain(chain)
         QWidget.setTabOrder(self.editor.delete_button, self.definition_button)
         QWidget.setTabOrder(self.definition_button, self.survey.date)
 

@@ -4,8 +4,6 @@ survey service, so the form and the save agree on what is wrong."""
 
 from __future__ import annotations
 
-from itertools import pairwise
-
 from PySide6.QtCore import (
     QModelIndex,
     QRegularExpression,
@@ -32,7 +30,7 @@ from desktop.models.surveys import SurveyDefinition
 from desktop.views import theme
 from desktop.views.ranking_order_model import DIVIDER, RankingOrderModel
 from desktop.views.shortcuts import MOVE_DOWN, MOVE_UP, RANK, RANK_ALSO, UNRANK, shortcut_text
-from desktop.views.widgets import add_shortcut
+from desktop.views.widgets import add_shortcut, set_tab_chain
 
 _FORWARD = (Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key.Key_Down)
 _PROBLEM_STYLE = (f"QLineEdit {{ border: 2px solid {theme.ERROR}; border-radius: 3px;"
@@ -205,8 +203,7 @@ class RankingEditor(QWidget):
         widgets without focus."""
         self.rows_area.setFocusPolicy(Qt.FocusPolicy.TabFocus)
         chain = [self.rows_area, *self._inputs.values(), self.order_view]
-        for first, second in pairwise(chain):
-            QWidget.setTabOrder(first, second)
+        set_tab_chain(chain)
         self.rows_area.setFocusPolicy(Qt.FocusPolicy.NoFocus)
 
     def _row(self, key: str, text: str, places: int) -> tuple[RankInput, QLabel]:

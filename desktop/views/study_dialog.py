@@ -35,7 +35,7 @@ from desktop.i18n import tr
 from desktop.models.errors import ValidationError
 from desktop.models.services import instrument_library, studies
 from desktop.views import error_dialog, shortcuts, theme
-from desktop.views.widgets import add_shortcut, format_date
+from desktop.views.widgets import add_shortcut, format_date, set_tab_chain
 
 _SPEC_ROLE = Qt.ItemDataRole.UserRole
 
@@ -142,8 +142,7 @@ class StudyDialog(QDialog):
                  self.add_site_button, self.remove_site_button, self.moments_table,
                  self.add_moment_button, self.remove_moment_button, self.instruments_list,
                  self.import_button, self.buttons]
-        for first, second in zip(chain, chain[1:], strict=False):
-            QWidget.setTabOrder(first, second)
+        set_tab_chain(chain)
 
     def _fill_instruments(self, checked: set[str]) -> None:
         """Every instrument the database knows (built in and imported), the chosen ones ticked."""

@@ -38,7 +38,13 @@ from desktop.models.errors import ValidationError
 from desktop.models.services import surveys
 from desktop.models.surveys import SurveyItem
 from desktop.views import error_dialog, shortcuts, theme
-from desktop.views.widgets import add_save_shortcuts, add_shortcut, ask_discard, error_label
+from desktop.views.widgets import (
+    add_save_shortcuts,
+    add_shortcut,
+    ask_discard,
+    error_label,
+    set_tab_chain,
+)
 
 ITEM_ROLE = Qt.ItemDataRole.UserRole
 SECTIONS = ("elements", "likert_items", "fidelity_steps")
@@ -286,8 +292,7 @@ class SurveyDefinitionDialog(QDialog):
         chain = [self.top_button, self.top, self.full_button,
                  *(entries.list for entries in self.lists.values()),
                  self.import_button, self.export_button, self.buttons]
-        for first, second in zip(chain, chain[1:], strict=False):
-            QWidget.setTabOrder(first, second)
+        set_tab_chain(chain)
 
     def _update_mode(self) -> None:
         self.top.setMaximum(max(1, self.lists["elements"].list.count()))

@@ -32,7 +32,14 @@ from desktop.models.surveys import APPLIED, NOT_APPLIED, SurveyDefinition
 from desktop.views import shortcuts, theme
 from desktop.views.instrument_form import AnswerInput, ItemRow
 from desktop.views.ranking_editor import RankingEditor
-from desktop.views.widgets import DateLineEdit, add_shortcut, ask_delete, ask_discard, error_label
+from desktop.views.widgets import (
+    DateLineEdit,
+    add_shortcut,
+    ask_delete,
+    ask_discard,
+    error_label,
+    set_tab_chain,
+)
 
 STEP_KEYS = {"j": APPLIED, "y": APPLIED, "n": NOT_APPLIED}  # ja / yes, nee / no
 
@@ -252,8 +259,7 @@ class SurveyForm(QWidget):
         self._rows_box = box
         chain = [self.date, self.ranking, *(row.input for row in self.rows),
                  self.save_button, self.delete_button]
-        for first, second in zip(chain, chain[1:], strict=False):
-            QWidget.setTabOrder(first, second)
+        set_tab_chain(chain)
 
     def _wire_row(self, number: int, row: ItemRow, is_step: bool) -> None:
         row.input.advance.connect(lambda: self.focus_row(number + 1))

@@ -19,6 +19,7 @@ from desktop.models.errors import BrugmeterError
 from desktop.models.services import shell_support
 from desktop.views import error_dialog, theme
 from desktop.views.study_dialog import StudyDialog
+from desktop.views.widgets import set_tab_chain
 
 
 class WelcomeDialog(QDialog):
@@ -59,8 +60,7 @@ class WelcomeDialog(QDialog):
         layout.addSpacing(theme.SPACING)
         layout.addWidget(buttons)
         chain = [self.new_button, self.demo_button, self.open_button, quit_button]
-        for first, second in zip(chain, chain[1:], strict=False):
-            QWidget.setTabOrder(first, second)
+        set_tab_chain(chain)
         self.new_button.setDefault(True)
         self.new_button.setFocus()
         self.setMinimumWidth(480)

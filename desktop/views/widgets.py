@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
+from itertools import pairwise
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import (
@@ -15,7 +16,14 @@ from PySide6.QtGui import (
     QMouseEvent,
     QShortcut,
 )
-from PySide6.QtWidgets import QLabel, QLineEdit, QMessageBox, QWidget
+from PySide6.QtWidgets import (
+    QGridLayout,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QVBoxLayout,
+    QWidget,
+)
 
 from desktop.i18n import tr
 from desktop.views import shortcuts, theme
@@ -148,6 +156,34 @@ def ask_delete(parent: QWidget, question: str) -> bool:
     """Ask "delete / keep"; True means delete."""
     return _ask_destructive(parent, QMessageBox.Icon.Warning, tr("entry.delete.title"),
                             question, tr("entry.delete.confirm"), tr("entry.delete.keep"))
+
+
+def set_tab_chain(widgets: Sequence[QWidget]) -> None:
+    """Tab goes through `widgets` in this order (the order a paper form is read in)."""
+    for first, second in pairwise(widgets):
+        QWidget.setTabOrder(first, second)
+
+
+def field_grid(names: Sequence[str], widget_of: Callable[[str], QWidget],
+               label_key: str, errors: FieldErrors, row_height: int) -> QGridLayout:
+    """A form's fields: each label (its field's buddy, so Alt+letter jumps there) on the
+    left, the field on the right with its inline message right under it, which keeps
+    long messages readable in a narrow pane too."""
+    grid = QGridLayout()
+    grid.setColumnStretch(1, 1)
+    grid.setHorizontalSpacing(theme.SPACING)
+    for row, name in enumerate(names):
+        widget = widget_of(name)
+        label = QLabel(tr(f"{label_key}.{name}"))
+        label.setBuddy(widget)
+        label.setMinimumHeight(row_height)
+        grid.addWidget(label, row, 0, Qt.AlignmentFlag.AlignTop)
+        cell = QVBoxLayout()
+        cell.setSpacing(2)
+        cell.addWidget(widget)
+        cell.addWidget(errors[name])
+        grid.addLayout(cell, row, 1)
+    return grid
 
 
 def add_shortcut(widget: QWidget, key: shortcuts.Shortcut, slot: Callable[[], None],
