@@ -4,93 +4,24 @@ types for the types dialog. Both are read-only; every change goes through the ac
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, ClassVar, Generic, TypeVar
+from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
+from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QColor, QFont
 
 from desktop.i18n import tr
 from desktop.models.services.actions import ActionRecord, ActionTypeInfo
 from desktop.views import theme
+from desktop.views.rows_model import RowsTableModel
 from desktop.views.widgets import format_date, format_decimal
 
 ACTION_TYPE, PILLAR, AGREED, DONE, DAYS, REWARD = range(6)
 NAME_NL, NAME_EN, REWARDABLE = range(3)
 
-ID_ROLE = Qt.ItemDataRole.UserRole + 1  # the action's or the type's id
-SORT_ROLE = Qt.ItemDataRole.UserRole + 2  # dates as day numbers, so they sort as dates
-
-_Index = QModelIndex | QPersistentModelIndex
-_Row = TypeVar("_Row", ActionRecord, ActionTypeInfo)
 _OPEN = dt.date.max.toordinal()  # open actions sort after every date and number of days
-_RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
 
 
-class _RowsModel(QAbstractTableModel, Generic[_Row]):
-    """Rows with an `id`, translated headers from `HEADER_KEY`, and one display text per cell."""
-
-    HEADER_KEY: ClassVar[str] = ""
-    COLUMN_KEYS: ClassVar[tuple[str, ...]] = ()
-    RIGHT_ALIGNED: ClassVar[frozenset[int]] = frozenset()
-
-    def __init__(self, parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self._rows: list[_Row] = []
-
-    def set_rows(self, rows: list[_Row]) -> None:
-        self.beginResetModel()
-        self._rows = list(rows)
-        self.endResetModel()
-
-    def row_at(self, row: int) -> _Row:
-        return self._rows[row]
-
-    def row_of(self, row_id: int) -> int:
-        """The model row of an id, or -1."""
-        return next((number for number, row in enumerate(self._rows) if row.id == row_id), -1)
-
-    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.COLUMN_KEYS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation,
-                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if orientation != Qt.Orientation.Horizontal or not 0 <= section < len(self.COLUMN_KEYS):
-            return None
-        if role == Qt.ItemDataRole.DisplayRole:
-            return tr(f"{self.HEADER_KEY}.{self.COLUMN_KEYS[section]}")
-        if role == Qt.ItemDataRole.TextAlignmentRole and section in self.RIGHT_ALIGNED:
-            return _RIGHT
-        return None
-
-    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or index.row() >= len(self._rows):
-            return None
-        row, column = self._rows[index.row()], index.column()
-        if role == Qt.ItemDataRole.DisplayRole:
-            return self._display(row, column)
-        if role == ID_ROLE:
-            return row.id
-        if role == SORT_ROLE:
-            return self._sort_value(row, column)
-        if role == Qt.ItemDataRole.TextAlignmentRole and column in self.RIGHT_ALIGNED:
-            return _RIGHT
-        return self._styled(row, column, role)
-
-    def _display(self, row: _Row, column: int) -> str:
-        raise NotImplementedError
-
-    def _sort_value(self, row: _Row, column: int) -> Any:
-        return self._display(row, column).casefold()
-
-    def _styled(self, row: _Row, column: int, role: int) -> Any:
-        """Colour, font or tooltip of a cell; none by default."""
-        return None
-
-
-class ActionTableModel(_RowsModel[ActionRecord]):
+class ActionTableModel(RowsTableModel[ActionRecord]):
     """A participant's actions as participant_actions() returns them (oldest agreement first);
     an action not yet done says "open" in the accent colour."""
 
@@ -145,7 +76,7 @@ class ActionTableModel(_RowsModel[ActionRecord]):
         return None
 
 
-class ActionTypeTableModel(_RowsModel[ActionTypeInfo]):
+class ActionTypeTableModel(RowsTableModel[ActionTypeInfo]):
     """The study's action types in their order, both names and whether they are rewarded."""
 
     HEADER_KEY = "entry.action_types.column"

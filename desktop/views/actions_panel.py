@@ -28,13 +28,12 @@ from desktop.views.action_table_model import (
     AGREED,
     DAYS,
     DONE,
-    ID_ROLE,
     PILLAR,
     REWARD,
-    SORT_ROLE,
     ActionTableModel,
 )
 from desktop.views.action_types_dialog import ActionTypesDialog
+from desktop.views.rows_model import ID_ROLE, SORT_ROLE
 from desktop.views.widgets import add_shortcut, ask_delete, ask_discard, format_date, set_tab_chain
 
 # Every column but the action type, which takes the room left.

@@ -19,7 +19,6 @@ from desktop.i18n import tr
 from desktop.models.errors import BrugmeterError, ValidationError
 from desktop.models.services import professionals, studies
 from desktop.views import error_dialog, shortcuts, theme
-from desktop.views.professional_table_model import role_text
 from desktop.views.widgets import (
     FieldErrors,
     add_save_shortcuts,
@@ -54,7 +53,7 @@ class ProfessionalEditor(QWidget):
         self.role.lineEdit().setMaxLength(60)
         self.role.lineEdit().setPlaceholderText(tr("entry.professional.role_placeholder"))
         for key in professionals.ROLES:
-            self.role.addItem(role_text(key), key)
+            self.role.addItem(professionals.role_text(key), key)
         self.site = QComboBox()
         self.organisation = QLineEdit()
         self.organisation.setMaxLength(200)
@@ -150,7 +149,7 @@ class ProfessionalEditor(QWidget):
         index = self.role.findData(record.role)
         if index >= 0:
             self.role.setCurrentIndex(index)
-        self.role.setEditText(role_text(record.role))
+        self.role.setEditText(professionals.role_text(record.role))
         self.site.setCurrentIndex(max(0, self.site.findData(record.site_id)))
         self.organisation.setText(record.organisation)
         self.remarks.setPlainText(record.remarks)
