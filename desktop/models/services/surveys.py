@@ -81,20 +81,25 @@ class SurveyData:
     responses: list[SurveyRow]
 
 
-def _stored_survey(study_id: int) -> Survey | None:
-    return Survey.get_or_none((Survey.study == study_id) & (Survey.key == SURVEY_KEY))
+def _stored_survey(study_id: int) -> StudySurvey | None:
+    """The study's survey if it has one stored; reading never writes."""
+    survey = Survey.get_or_none((Survey.study == study_id) & (Survey.key == SURVEY_KEY))
+    if survey is None:
+        return None
+    return StudySurvey(survey.id, parse_survey(survey.definition, f"study survey {survey.id}"),
+                       survey.version)
 
 
 def study_survey(study_id: int) -> StudySurvey:
     """The study's survey; the first time asked, a copy of the built-in template is stored."""
-    survey = _stored_survey(study_id)
-    if survey is None:
-        template = builtin_surveys()[SURVEY_KEY]
-        with transaction():
-            survey = Survey.create(study=study_id, key=SURVEY_KEY, definition=template.to_json())
-            audit.record("survey", survey.id, "insert", {"key": (None, SURVEY_KEY)})
-    return StudySurvey(survey.id, parse_survey(survey.definition, f"study survey {survey.id}"),
-                       survey.version)
+    stored = _stored_survey(study_id)
+    if stored is not None:
+        return stored
+    template = builtin_surveys()[SURVEY_KEY]
+    with transaction():
+        survey = Survey.create(study=study_id, key=SURVEY_KEY, definition=template.to_json())
+        audit.record("survey", survey.id, "insert", {"key": (None, SURVEY_KEY)})
+    return StudySurvey(survey.id, template, survey.version)
 
 
 def check_ranking(definition: SurveyDefinition,
@@ -224,9 +229,9 @@ def _answers_of(response_id: int) -> dict[str, object]:
 
 def get_survey_response(professional_id: int) -> StoredSurvey | None:
     professional = find_professional(professional_id)
-    if _stored_survey(professional.study_id) is None:  # reading never writes
+    survey = _stored_survey(professional.study_id)
+    if survey is None:
         return None
-    survey = study_survey(professional.study_id)
     response = SurveyResponse.get_or_none((SurveyResponse.survey == survey.id)
                                           & (SurveyResponse.professional == professional_id))
     if response is None:
@@ -257,9 +262,9 @@ def delete_survey_response(professional_id: int) -> None:
 
 def survey_data(study_id: int, site_id: int | None = None) -> SurveyData:
     """Every response of the study's survey (or of one site's professionals), in two queries."""
-    if _stored_survey(study_id) is None:  # reading never writes: no survey yet, no answers
+    survey = _stored_survey(study_id)
+    if survey is None:  # no survey yet, so no answers
         return SurveyData(builtin_surveys()[SURVEY_KEY], [])
-    survey = study_survey(study_id)
     query = (SurveyResponse
              .select(SurveyResponse.id, Professional.id, Site.name, Professional.role,
                      SurveyResponse.complete)
