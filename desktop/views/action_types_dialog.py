@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QCheckBox,
     QDialog,
     QDialogButtonBox,
@@ -32,7 +31,14 @@ from desktop.views.action_table_model import (
     REWARDABLE,
     ActionTypeTableModel,
 )
-from desktop.views.widgets import add_shortcut, ask_delete, ask_discard, error_label, set_tab_chain
+from desktop.views.widgets import (
+    add_shortcut,
+    ask_delete,
+    ask_discard,
+    error_label,
+    set_tab_chain,
+    set_up_list,
+)
 
 
 class ActionTypesDialog(QDialog):
@@ -88,15 +94,9 @@ class ActionTypesDialog(QDialog):
 
     def _build_layout(self) -> None:
         table = self.table
-        table.setModel(self.model)
-        table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        table.setAlternatingRowColors(True)
-        table.setTabKeyNavigation(False)
+        set_up_list(table, self.model)
         table.setWordWrap(False)
         table.setMinimumWidth(500)
-        table.verticalHeader().setVisible(False)
         header = table.horizontalHeader()
         for column in (NAME_NL, NAME_EN):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.Stretch)

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from PySide6.QtCore import QItemSelectionModel, QModelIndex, QSortFilterProxyModel, Qt, Signal
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -34,7 +33,15 @@ from desktop.views.action_table_model import (
 )
 from desktop.views.action_types_dialog import ActionTypesDialog
 from desktop.views.rows_model import ID_ROLE, SORT_ROLE
-from desktop.views.widgets import add_shortcut, ask_delete, ask_discard, format_date, set_tab_chain
+from desktop.views.widgets import (
+    add_shortcut,
+    ask_delete,
+    ask_discard,
+    format_date,
+    set_column_widths,
+    set_tab_chain,
+    set_up_list,
+)
 
 # Every column but the action type, which takes the room left.
 _COLUMN_WIDTHS = {PILLAR: 100, AGREED: 80, DONE: 80, DAYS: 44, REWARD: 126}
@@ -124,24 +131,9 @@ class ActionPlan(QWidget):
 
     def _build_layout(self) -> None:
         table = self.table
-        table.setModel(self.proxy)
-        table.setSortingEnabled(True)
-        table.sortByColumn(AGREED, Qt.SortOrder.AscendingOrder)
-        table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        table.setAlternatingRowColors(True)
-        table.setTabKeyNavigation(False)
-        table.verticalHeader().setVisible(False)
-        table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
-        table.verticalHeader().setDefaultSectionSize(table.fontMetrics().height() + 10)
-        header = table.horizontalHeader()
-        header.setSectionResizeMode(ACTION_TYPE, QHeaderView.ResizeMode.Stretch)
-        for column, width in _COLUMN_WIDTHS.items():
-            # At least as wide as the translated header.
-            title = str(self.model.headerData(column, Qt.Orientation.Horizontal))
-            table.setColumnWidth(column, max(width, header.fontMetrics().horizontalAdvance(title)
-                                             + 20))
+        set_up_list(table, self.proxy, AGREED, fixed_rows=True)
+        table.horizontalHeader().setSectionResizeMode(ACTION_TYPE, QHeaderView.ResizeMode.Stretch)
+        set_column_widths(table, _COLUMN_WIDTHS, padding=20)
         buttons = QHBoxLayout()
         for button in (self.new_button, self.delete_button):
             buttons.addWidget(button)

@@ -5,10 +5,8 @@ from __future__ import annotations
 
 from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QComboBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QPushButton,
@@ -29,7 +27,7 @@ from desktop.views.participant_table_model import (
     ParticipantFilterModel,
     ParticipantTableModel,
 )
-from desktop.views.widgets import add_shortcut
+from desktop.views.widgets import add_shortcut, set_column_widths, set_up_list
 
 _COLUMN_WIDTHS = (90, 150, 100, 100, 100, 80)
 
@@ -78,24 +76,9 @@ class ParticipantsPage(Page):
             bar.addWidget(widget, 2 if widget is self.search else 1)
         bar.addWidget(self.new_button)
         table = self.table
-        table.setModel(self.proxy)
-        table.setSortingEnabled(True)
-        table.sortByColumn(CODE, Qt.SortOrder.AscendingOrder)
-        table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        table.setAlternatingRowColors(True)
-        table.setTabKeyNavigation(False)
-        table.verticalHeader().setVisible(False)
-        # Fixed row heights: the view never measures 20,000 rows.
-        table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
-        table.verticalHeader().setDefaultSectionSize(table.fontMetrics().height() + 10)
+        set_up_list(table, self.proxy, CODE, fixed_rows=True)
+        set_column_widths(table, dict(enumerate(_COLUMN_WIDTHS)), padding=28)
         header = table.horizontalHeader()
-        for column, width in enumerate(_COLUMN_WIDTHS):
-            # At least as wide as the translated header: "Metingen" vs "Moments measured".
-            title = str(self.model.headerData(column, Qt.Orientation.Horizontal))
-            table.setColumnWidth(column, max(width, header.fontMetrics().horizontalAdvance(title)
-                                             + 28))
         header.setStretchLastSection(True)
         self.list_pane = QWidget()
         left_layout = QVBoxLayout(self.list_pane)

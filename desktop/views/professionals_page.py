@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -29,7 +28,7 @@ from desktop.views.professional_table_model import (
     ProfessionalTableModel,
 )
 from desktop.views.survey_form import SurveyForm
-from desktop.views.widgets import add_shortcut, set_tab_chain
+from desktop.views.widgets import add_shortcut, set_tab_chain, set_up_list
 
 
 class ProfessionalsPage(Page):
@@ -68,16 +67,8 @@ class ProfessionalsPage(Page):
         bar.addWidget(self.search, 1)
         bar.addWidget(self.new_button)
         table = self.table
-        table.setModel(self.proxy)
-        table.setSortingEnabled(True)
-        table.sortByColumn(CODE, Qt.SortOrder.AscendingOrder)
-        table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        table.setAlternatingRowColors(True)
-        table.setTabKeyNavigation(False)
+        set_up_list(table, self.proxy, CODE)
         table.setWordWrap(False)  # one line per professional; long names end in "…"
-        table.verticalHeader().setVisible(False)
         header = table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Stretch)  # they share what is left
         for column in (CODE, SURVEY):  # short, and never cut off

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from itertools import pairwise
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QAbstractItemModel, Qt, Signal
 from PySide6.QtGui import (
     QFocusEvent,
     QGuiApplication,
@@ -17,10 +17,13 @@ from PySide6.QtGui import (
     QShortcut,
 )
 from PySide6.QtWidgets import (
+    QAbstractItemView,
     QGridLayout,
+    QHeaderView,
     QLabel,
     QLineEdit,
     QMessageBox,
+    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -156,6 +159,36 @@ def ask_delete(parent: QWidget, question: str) -> bool:
     """Ask "delete / keep"; True means delete."""
     return _ask_destructive(parent, QMessageBox.Icon.Warning, tr("entry.delete.title"),
                             question, tr("entry.delete.confirm"), tr("entry.delete.keep"))
+
+
+def set_up_list(table: QTableView, model: QAbstractItemModel, sort_column: int | None = None,
+                fixed_rows: bool = False) -> None:
+    """A read-only list: whole rows, one at a time, Tab leaves it for the form beside it.
+    Fixed row heights spare the view measuring every row (20,000 participants)."""
+    table.setModel(model)
+    if sort_column is not None:
+        table.setSortingEnabled(True)
+        table.sortByColumn(sort_column, Qt.SortOrder.AscendingOrder)
+    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    table.setAlternatingRowColors(True)
+    table.setTabKeyNavigation(False)
+    table.verticalHeader().setVisible(False)
+    if fixed_rows:
+        table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        table.verticalHeader().setDefaultSectionSize(table.fontMetrics().height() + 10)
+
+
+def set_column_widths(table: QTableView, widths: Mapping[int, int], padding: int) -> None:
+    """Each column its width, but at least as wide as its translated header ("Metingen" vs
+    "Moments measured")."""
+    header = table.horizontalHeader()
+    model = table.model()
+    for column, width in widths.items():
+        title = str(model.headerData(column, Qt.Orientation.Horizontal))
+        table.setColumnWidth(column, max(width, header.fontMetrics().horizontalAdvance(title)
+                                         + padding))
 
 
 def set_tab_chain(widgets: Sequence[QWidget]) -> None:
