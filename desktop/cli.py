@@ -38,6 +38,15 @@ def _parser() -> argparse.ArgumentParser:
     findings.add_argument("--json", action="store_true", help="machine-readable JSON")
     findings.add_argument("--alpha", type=float, default=0.05, help="significance level")
 
+    factsheet = commands.add_parser("factsheet", help="write the PDF factsheet")
+    factsheet.add_argument("--db", dest="db_command", help="database file or URL")
+    factsheet.add_argument("--study", help="study name, when the database holds several")
+    factsheet.add_argument("-o", "--output", type=Path, required=True, help="target .pdf file")
+    factsheet.add_argument("--lang", dest="factsheet_lang", choices=i18n.LANGUAGES,
+                           help="language of the factsheet (default: the study's)")
+    factsheet.add_argument("--site", help="one site's edition (default: the whole study)")
+    factsheet.add_argument("--alpha", type=float, default=0.05, help="significance level")
+
     instrument = commands.add_parser("instrument", help="list, import and set up instruments")
     actions = instrument.add_subparsers(dest="action", required=True)
     listing = actions.add_parser("list", help="instruments in the database and the study's")
@@ -89,6 +98,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _demo(target, args.participants, args.seed)
         if args.command == "findings":
             return _findings(target, args.study, args.json, args.alpha)
+        if args.command == "factsheet":
+            return _factsheet(target, args)
         if args.command == "instrument":
             return _instrument(target, args)
         if args.command == "survey":
@@ -154,6 +165,33 @@ def _findings(target: str | None, study_name: str | None, as_json: bool, alpha: 
         sys.stdout.write("\n")
     else:
         sys.stdout.write(format_findings(findings))
+    return 0
+
+
+def _factsheet(target: str | None, args: argparse.Namespace) -> int:
+    from desktop.models.services.studies import resolve_study
+    from reports.factsheet import FactsheetRequest, write_factsheet
+
+    if not 0 < args.alpha < 1:
+        print(tr("cli.error", message=tr("cli.alpha_invalid")), file=sys.stderr)
+        return 2
+    _open(target, create=False)
+    study = resolve_study(args.study)
+    site_id = None
+    if args.site:
+        sites = {site.name.casefold(): site.id for site in study.sites}
+        site_id = sites.get(args.site.casefold())
+        if site_id is None:
+            print(tr("cli.error", message=tr("cli.site_unknown", site=args.site,
+                                             sites=", ".join(s.name for s in study.sites))),
+                  file=sys.stderr)
+            return 2
+    language = args.factsheet_lang or study.language
+    result = write_factsheet(FactsheetRequest(study.id, language, site_id, args.alpha),
+                             args.output)
+    for warning in result.warnings:
+        print(tr("cli.warning", message=warning), file=sys.stderr)
+    print(tr("cli.factsheet_written", path=result.path, pages=result.pages))
     return 0
 
 

@@ -12,6 +12,7 @@ INSTRUMENTS = RESOURCES / "instruments"
 SURVEYS = RESOURCES / "surveys"
 ACTION_TYPES = RESOURCES / "actions" / "action_types.json"
 CATALOGUES = RESOURCES / "i18n"
+NARRATIVES = RESOURCES / "narratives"
 
 _DIRS = PlatformDirs("Brugmeter", appauthor=False)
 

@@ -1,5 +1,5 @@
-"""The findings of DESIGN §4 as plain data: response, participant flow, Bridge change per pillar,
-questionnaires, the professionals' survey, rewards (days per action by group).
+"""The findings of DESIGN §4 as plain data: response, participant flow, Bridge change per pillar
+(and per site), questionnaires, the professionals' survey, rewards (days per action by group).
 
 One function per finding; `study_findings` gathers them for the CLI (`--json`), the app and the
 reports, so every output shows the same numbers.
@@ -11,16 +11,29 @@ import datetime as dt
 from collections import Counter, defaultdict
 from typing import Any
 
+from desktop.models.errors import ValidationError
+from desktop.models.instruments import InstrumentDefinition
 from desktop.models.schema import PARTICIPATING_STATUSES
 from desktop.models.services.actions import action_rows
 from desktop.models.services.instrument_library import study_questionnaires
-from desktop.models.services.progress import BridgeData, bridge_data, questionnaire_rows
-from desktop.models.services.studies import StudyInfo, get_study
+from desktop.models.services.progress import (
+    BridgeData,
+    Pairs,
+    bridge_data,
+    questionnaire_rows,
+)
+from desktop.models.services.studies import SiteInfo, StudyInfo, get_study
 from desktop.models.services.surveys import survey_data
 from reports.professionals import professional_findings
 from reports.questionnaires import questionnaire_change
 from reports.rewards import follow_up_end, reward_findings
-from reports.statistics import MIN_PAIRS, adjust_rows, percent, wilcoxon_signed_rank
+from reports.statistics import (
+    MIN_PAIRS,
+    adjust_rows,
+    change_direction,
+    percent,
+    wilcoxon_signed_rank,
+)
 
 PAIRING = "intake_vs_last_later_level"
 NO_REASON = "no_reason"
@@ -65,17 +78,27 @@ def _add_months(day: dt.date, months: int) -> dt.date:
 def bridge_change(data: BridgeData, alpha: float = 0.05, language: str | None = None,
                   min_pairs: int = MIN_PAIRS) -> dict[str, Any]:
     """Per pillar: intake level paired with the last later level (DESIGN §4)."""
-    definition = data.definition
-    pairs: dict[str, list[tuple[int, int]]] = defaultdict(list)
-    for item, before, after, count in data.pairs:
-        pairs[item].extend([(before, after)] * count)
     missing: dict[str, dict[str, dict[str, int]]] = defaultdict(dict)
     for item, moment_key, reason, count in data.missing:
         missing[item].setdefault(moment_key, {})[reason or NO_REASON] = count
+    return {"instrument": data.definition.key, "levels": list(data.definition.levels()),
+            "pairing": PAIRING, "alpha": alpha, "min_pairs": min_pairs,
+            "test": "wilcoxon_signed_rank_normal_approx_no_continuity", "adjustment": "holm",
+            "pillars": pillar_change(data.definition, data.pairs, missing, alpha, language,
+                                     min_pairs)}
+
+
+def pillar_change(definition: InstrumentDefinition, pairs: Pairs,
+                  missing: dict[str, dict[str, dict[str, int]]], alpha: float,
+                  language: str | None, min_pairs: int) -> list[dict[str, Any]]:
+    """The rows of `bridge_change` from (pillar, intake, last, count) pairs; Holm over them."""
+    by_pillar: dict[str, list[tuple[int, int]]] = defaultdict(list)
+    for item, before, after, count in pairs:
+        by_pillar[item].extend([(before, after)] * count)
     scale = list(definition.levels())
     pillars = []
     for item in definition.items:
-        pillar_pairs = pairs[item.key]
+        pillar_pairs = by_pillar[item.key]
         before = [b for b, _ in pillar_pairs]
         after = [a for _, a in pillar_pairs]
         n = len(pillar_pairs)
@@ -103,38 +126,71 @@ def bridge_change(data: BridgeData, alpha: float = 0.05, language: str | None = 
             "p": test.p,
             "r": test.r,
             "test_note": test.reason,
+            "direction": change_direction(test),
             "missing": missing.get(item.key, {}),
         })
     adjust_rows(pillars, alpha)
-    return {"instrument": definition.key, "levels": scale, "pairing": PAIRING, "alpha": alpha,
-            "min_pairs": min_pairs, "test": "wilcoxon_signed_rank_normal_approx_no_continuity",
-            "adjustment": "holm", "pillars": pillars}
+    return pillars
+
+
+def site_comparison(data: BridgeData, sites: list[SiteInfo], alpha: float = 0.05,
+                    language: str | None = None, min_pairs: int = MIN_PAIRS
+                    ) -> list[dict[str, Any]]:
+    """Per site the Bridge change per pillar, tested within the site (Holm over its pillars);
+    a pillar with fewer than `min_pairs` pairs at a site is shown without a test. Empty for a
+    study with one site or none: there is nothing to compare."""
+    if len(sites) < 2:
+        return []
+    named = [(site.id, site.name) for site in sites]
+    if data.site_pairs.get(None):
+        named.append((None, ""))  # participants without a site
+    return [{"site": name, "site_id": site_id,
+             "pillars": [{key: row[key] for key in ("pillar", "label", "n", "improved", "stable",
+                                                     "declined", "p", "p_holm", "significant",
+                                                     "test_note", "direction")}
+                         for row in pillar_change(data.definition,
+                                                  data.site_pairs.get(site_id, []), {}, alpha,
+                                                  language, min_pairs)]}
+            for site_id, name in named]
 
 
 def study_findings(study_id: int, alpha: float = 0.05, language: str | None = None,
-                   today: dt.date | None = None) -> dict[str, Any]:
-    """Every finding of the study in one plain dictionary (JSON-ready)."""
+                   today: dt.date | None = None, site_id: int | None = None) -> dict[str, Any]:
+    """Every finding of the study (or of one of its sites) in one plain dictionary
+    (JSON-ready); for the whole study also the pillars compared across its sites."""
     study = get_study(study_id)
-    data = bridge_data(study_id)
+    site = _site(study, site_id)
+    data = bridge_data(study_id, site_id)
     statuses = Counter(status for status, _ in data.participants.values())
     return {
         "study": _study_header(study),
+        "site": site,
         "response": response_figures(dict(statuses)),
         "flow": participant_flow(data, today),
         "bridge": bridge_change(data, alpha, language),
-        "questionnaires": questionnaire_findings(study, alpha, language),
-        "professionals": professional_findings(survey_data(study_id), language),
-        "rewards": reward_findings(*action_rows(study_id),
+        "sites": [] if site else site_comparison(data, study.sites, alpha, language),
+        "questionnaires": questionnaire_findings(study, alpha, language, site_id),
+        "professionals": professional_findings(survey_data(study_id, site_id), language),
+        "rewards": reward_findings(*action_rows(study_id, site_id),
                                    follow_up_end(study.period_end, today), alpha, language),
     }
 
 
-def questionnaire_findings(study: StudyInfo, alpha: float = 0.05,
-                           language: str | None = None) -> list[dict[str, Any]]:
+def _site(study: StudyInfo, site_id: int | None) -> dict[str, Any] | None:
+    if site_id is None:
+        return None
+    for site in study.sites:
+        if site.id == site_id:
+            return {"id": site.id, "name": site.name}
+    raise ValidationError("site", "error.site_unknown")
+
+
+def questionnaire_findings(study: StudyInfo, alpha: float = 0.05, language: str | None = None,
+                           site_id: int | None = None) -> list[dict[str, Any]]:
     """Every questionnaire of the study, in the order the study added them."""
     moment_keys = {moment.position: moment.key for moment in study.moments}
     return [questionnaire_change(
-        linked, questionnaire_rows(study.id, linked.id, linked.definition.item_keys),
+        linked, questionnaire_rows(study.id, linked.id, linked.definition.item_keys, site_id),
         moment_keys, alpha, language) for linked in study_questionnaires(study.id)]
 
 

@@ -15,7 +15,13 @@ import numpy as np
 
 from desktop.models.scoring import reaches, score_matrix, scored_matrix
 from desktop.models.services.instrument_library import LinkedInstrument
-from reports.statistics import MIN_PAIRS, adjust_rows, percent, wilcoxon_signed_rank
+from reports.statistics import (
+    MIN_PAIRS,
+    adjust_rows,
+    change_direction,
+    percent,
+    wilcoxon_signed_rank,
+)
 
 PAIRING = "intake_vs_last_later_value"
 
@@ -78,6 +84,7 @@ class Moments:
             "declined": percent(int(np.count_nonzero(gain < -1e-9)), n),
             "w": test.statistic, "z": _round(test.z, 4), "p": test.p, "r": _round(test.r, 3),
             "test_note": test.reason,
+            "direction": change_direction(test, higher_is_better),
         }
         return row, (first, last, before, after)
 

@@ -27,6 +27,15 @@ class TestResult:
     p: float | None
     r: float | None
     reason: str = ""  # why the test was not run
+    direction: int = 0  # +1 / −1: the larger rank sum lies with after > before / after < before
+
+
+def change_direction(test: TestResult, higher_is_better: bool = True) -> str:
+    """Which way a paired change went by the signed ranks the test weighed, in words the
+    findings use: "improved", "declined", or "none" (no test, or rank sums exactly equal)."""
+    if test.p is None or test.direction == 0:
+        return "none"
+    return "improved" if (test.direction > 0) == higher_is_better else "declined"
 
 
 def wilcoxon_signed_rank(before: Sequence[float], after: Sequence[float],
@@ -62,7 +71,8 @@ def wilcoxon_signed_rank(before: Sequence[float], after: Sequence[float],
         return TestResult(n, w_plus, 0.0, 1.0, 0.0)
     z = -abs(w_plus - mean) / math.sqrt(variance)  # SPSS's sign: on the smaller rank sum
     p = min(1.0, math.erfc(abs(z) / math.sqrt(2.0)))  # two-sided normal tail
-    return TestResult(n, float(w_plus), z, p, abs(z) / math.sqrt(n))
+    direction = (w_plus > mean) - (w_plus < mean)
+    return TestResult(n, float(w_plus), z, p, abs(z) / math.sqrt(n), direction=direction)
 
 
 def _average_ranks(values: Sequence[float]) -> tuple[list[float], Counter]:

@@ -16,6 +16,7 @@ from desktop.models.schema import (
     MODELS,
     Action,
     ActionType,
+    Narrative,
     Participant,
     Professional,
     Response,
@@ -28,7 +29,7 @@ from desktop.models.schema import (
 
 log = logging.getLogger(__name__)
 
-CURRENT_VERSION = 5
+CURRENT_VERSION = 6
 
 
 def _to_2(migrator: SchemaMigrator) -> None:
@@ -62,8 +63,13 @@ def _to_5(migrator: SchemaMigrator) -> None:
     migrator.database.create_tables([ActionType, Action])
 
 
+def _to_6(migrator: SchemaMigrator) -> None:
+    """The factsheet's narrative texts and edited result sentences."""
+    migrator.database.create_tables([Narrative])
+
+
 MIGRATIONS: dict[int, Callable[[SchemaMigrator], None]] = {
-    2: _to_2, 3: _to_3, 4: _to_4, 5: _to_5}
+    2: _to_2, 3: _to_3, 4: _to_4, 5: _to_5, 6: _to_6}
 
 
 def stored_version(db: pw.Database) -> int | None:

@@ -221,6 +221,26 @@ class Action(BaseModel):
         indexes = ((("participant", "agreed_on"), False),)
 
 
+class Narrative(BaseModel):
+    """A researcher's text for the factsheet, per study and language: a narrative section
+    (introduction, implementation insights, recommendations, …) with `site` empty, or an edited
+    result sentence for one edition (the whole study, or one site). `generated` keeps the
+    sentence the app wrote when it was edited, so an edit made on older figures is noticed."""
+
+    study = pw.ForeignKeyField(Study, backref="narratives", on_delete="CASCADE")
+    site = pw.ForeignKeyField(Site, null=True, on_delete="CASCADE")
+    language = pw.CharField(max_length=2)
+    kind = pw.CharField(max_length=80)
+    text = pw.TextField()
+    generated = pw.TextField(default="")
+    updated_by = pw.CharField(max_length=100)
+    updated_at = pw.DateTimeField(default=_now)
+    version = pw.IntegerField(default=1)
+
+    class Meta:
+        indexes = ((("study", "language", "kind", "site"), True),)
+
+
 class AuditEntry(BaseModel):
     """Append-only: who changed which field of which record, from what to what, and when."""
 
@@ -253,5 +273,6 @@ MODELS: tuple[type[BaseModel], ...] = (
     SurveyAnswer,
     ActionType,
     Action,
+    Narrative,
     AuditEntry,
 )

@@ -1,30 +1,25 @@
-"""The app's one restrained palette and spacing, shared by widgets and (later) factsheet charts.
-
-Colours are plain hex strings so Qt-free code (reports/) can copy the same values; only
-`apply_theme` touches Qt.
-"""
+"""The app's palette (from reports/palette.py, shared with the factsheet's charts) and spacing;
+only `apply_theme` touches Qt."""
 
 from __future__ import annotations
 
 from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QApplication
 
-# Colours
-PRIMARY = "#2F5D8A"  # calm blue: selection, bars, headings
-PRIMARY_LIGHT = "#DCE6F0"  # tinted backgrounds behind primary elements
-ACCENT = "#E07B39"  # one warm accent: "missing", attention, the second series in charts
-ERROR = "#B3261E"  # inline validation messages
-SUCCESS = "#3A7D44"
-
-GREY_900 = "#212529"  # body text
-GREY_700 = "#495057"  # secondary text
-GREY_500 = "#868E96"  # disabled text, hints
-GREY_300 = "#CED4DA"  # borders, bar troughs
-GREY_100 = "#F1F3F5"  # alternate rows, window background
-WHITE = "#FFFFFF"
-
-# Chart series in order (improved / stable / declined, or intake / last measurement …)
-SERIES = (PRIMARY, ACCENT, GREY_500, "#7A9CC0", "#F0B48A")
+from reports.palette import (  # noqa: F401 - the palette, re-exported for the views
+    ACCENT,
+    ERROR,
+    GREY_100,
+    GREY_300,
+    GREY_500,
+    GREY_700,
+    GREY_900,
+    PRIMARY,
+    PRIMARY_LIGHT,
+    SERIES,
+    SUCCESS,
+    WHITE,
+)
 
 # Spacing (pixels at 100% scaling; Qt scales them for high-DPI screens)
 SPACING_SMALL = 4

@@ -74,6 +74,9 @@ def entry_progress(study_id: int) -> EntryProgress:
     )
 
 
+Pairs = list[tuple[str, int, int, int]]  # (pillar, intake level, last later level, count)
+
+
 @dataclass(frozen=True)
 class BridgeData:
     """What the Bridge findings read, already reduced by the database to small tables."""
@@ -82,19 +85,20 @@ class BridgeData:
     moments: tuple[tuple[int, str, str, int, int], ...]  # (id, key, name, position, months)
     participants: dict[int, tuple[str, dt.date | None]]  # id → (status, inclusion date)
     measured: dict[int, set[int]]  # moment id → participants with an assessment
-    pairs: list[tuple[str, int, int, int]]  # (pillar, intake level, last later level, count)
+    pairs: Pairs
     missing: list[tuple[str, str, str | None, int]]  # (pillar, moment key, reason, count)
+    site_pairs: dict[int | None, Pairs]  # site id (None: no site) → that site's pairs
 
 
 # Each participant's intake level of a pillar beside the level at the last later moment that
-# has one (DESIGN §4), counted per (pillar, intake, last) in one GROUP BY pass: the last later
-# level is found as the largest position * 1000 + (level − scale minimum); the loader keeps
-# scales narrower than 1000 and from 0 up. No '%' (a placeholder to psycopg2) and no
+# has one (DESIGN §4), counted per (site, pillar, intake, last) in one GROUP BY pass: the last
+# later level is found as the largest position * 1000 + (level − scale minimum); the loader
+# keeps scales narrower than 1000 and from 0 up. No '%' (a placeholder to psycopg2) and no
 # parameters outside the WHERE clause, so PostgreSQL prepares it as SQLite does.
 _PAIRS = """
-SELECT item, intake, last_code - (last_code / 1000) * 1000, COUNT(*)
+SELECT site_id, item, intake, last_code - (last_code / 1000) * 1000, COUNT(*)
 FROM (
-    SELECT r.participant_id, v.item AS item,
+    SELECT r.participant_id, MAX(p.site_id) AS site_id, v.item AS item,
            MAX(CASE WHEN m.position = 0 THEN v.value END) AS intake,
            MAX(CASE WHEN m.position > 0 THEN m.position * 1000 + v.value - {low} END)
                AS last_code
@@ -103,11 +107,11 @@ FROM (
     JOIN moment m ON m.id = r.moment_id
     JOIN participant p ON p.id = r.participant_id
     WHERE m.study_id = {p} AND r.instrument_id = {p} AND v.value IS NOT NULL
-      AND p.status IN ({participating})
+      AND p.status IN ({participating}) {site}
     GROUP BY r.participant_id, v.item
 ) per_participant
 WHERE intake IS NOT NULL AND last_code IS NOT NULL
-GROUP BY 1, 2, 3
+GROUP BY 1, 2, 3, 4
 """
 
 _MISSING = """
@@ -117,41 +121,49 @@ JOIN response r ON r.id = v.response_id
 JOIN moment m ON m.id = r.moment_id
 JOIN participant p ON p.id = r.participant_id
 WHERE m.study_id = {p} AND r.instrument_id = {p} AND v.value IS NULL
-  AND p.status IN ({participating})
+  AND p.status IN ({participating}) {site}
 GROUP BY v.item, m.key, v.missing_reason
 """
 
-
-def bridge_data(study_id: int) -> BridgeData:
-    """Read the study's Bridge data in four queries, with plain cursors: this feeds findings on
-    studies of tens of thousands of participants, where model objects would cost seconds."""
+def bridge_data(study_id: int, site_id: int | None = None) -> BridgeData:
+    """Read the study's Bridge data (or one site's) in four queries, with plain cursors: this
+    feeds findings on studies of tens of thousands of participants, where model objects would
+    cost seconds. The pairs come per site as well, for the factsheet's comparison of sites."""
     instrument_id, definition = study_instrument(study_id, "bridge")
     db = database.obj
     moments = tuple(
         Moment.select(Moment.id, Moment.key, Moment.name, Moment.position, Moment.months)
         .where(Moment.study == study_id).order_by(Moment.position).tuples()
     )
-    participants = {
-        pid: (status, as_date(included))
-        for pid, status, included in db.execute(
-            Participant.select(Participant.id, Participant.status, Participant.inclusion_date)
-            .where(Participant.study == study_id)
-        )
-    }
+    people = Participant.select(Participant.id, Participant.status, Participant.inclusion_date
+                                ).where(Participant.study == study_id)
+    if site_id is not None:
+        people = people.where(Participant.site == site_id)
+    participants = {pid: (status, as_date(included))
+                    for pid, status, included in db.execute(people)}
     measured: dict[int, set[int]] = {moment[0]: set() for moment in moments}
     for pid, moment_id in db.execute(
         Response.select(Response.participant, Response.moment)
         .join(Moment).where((Moment.study == study_id) & (Response.instrument == instrument_id))
     ):
-        measured[moment_id].add(pid)
-    params = (study_id, instrument_id)
+        if pid in participants:
+            measured[moment_id].add(pid)
+    params: tuple[int, ...] = (study_id, instrument_id)
+    site = ""
+    if site_id is not None:
+        params, site = (*params, site_id), f"AND p.site_id = {db.param}"
     participating = _participating()
     low = int(definition.minimum)  # a checked whole number, written into the query
-    pairs = [(item, before, after + low, count) for item, before, after, count in db.execute_sql(
-        _PAIRS.format(p=db.param, participating=participating, low=low), params)]
-    missing = db.execute_sql(_MISSING.format(p=db.param, participating=participating),
-                             params).fetchall()
-    return BridgeData(definition, moments, participants, measured, pairs, missing)
+    by_site: dict[int | None, Pairs] = {}
+    totals: Counter[tuple[str, int, int]] = Counter()
+    for site_of, item, before, after, count in db.execute_sql(
+            _PAIRS.format(p=db.param, participating=participating, low=low, site=site), params):
+        by_site.setdefault(site_of, []).append((item, before, after + low, count))
+        totals[item, before, after + low] += count
+    pairs = [(item, before, after, count) for (item, before, after), count in totals.items()]
+    missing = db.execute_sql(_MISSING.format(p=db.param, participating=participating,
+                                             site=site), params).fetchall()
+    return BridgeData(definition, moments, participants, measured, pairs, missing, by_site)
 
 
 def _participating() -> str:
@@ -167,16 +179,21 @@ FROM response r
 JOIN response_value v ON v.response_id = r.id
 JOIN moment m ON m.id = r.moment_id
 JOIN participant p ON p.id = r.participant_id
-WHERE m.study_id = {p} AND r.instrument_id = {p} AND p.status IN ({participating})
+WHERE m.study_id = {p} AND r.instrument_id = {p} AND p.status IN ({participating}) {site}
 GROUP BY r.id
 """
 
 
-def questionnaire_rows(study_id: int, instrument_id: int,
-                       item_keys: tuple[str, ...]) -> list[tuple]:
+def questionnaire_rows(study_id: int, instrument_id: int, item_keys: tuple[str, ...],
+                       site_id: int | None = None) -> list[tuple]:
     """(participant, moment position, raw value per item or None) per response of everyone
-    taking part, in no particular order."""
+    taking part (at one site, if given), in no particular order."""
     db = database.obj
     columns = ", ".join([f"MAX(CASE WHEN v.item = {db.param} THEN v.value END)"] * len(item_keys))
-    query = _PIVOT.format(columns=columns, p=db.param, participating=_participating())
-    return db.execute_sql(query, (*item_keys, study_id, instrument_id)).fetchall()
+    params: tuple[object, ...] = (*item_keys, study_id, instrument_id)
+    site = ""
+    if site_id is not None:
+        params, site = (*params, site_id), f"AND p.site_id = {db.param}"
+    query = _PIVOT.format(columns=columns, p=db.param, participating=_participating(),
+                          site=site)
+    return db.execute_sql(query, params).fetchall()
