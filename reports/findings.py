@@ -32,7 +32,7 @@ from reports.statistics import (
     adjust_rows,
     change_direction,
     percent,
-    wilcoxon_signed_rank,
+    wilcoxon_from_differences,
 )
 
 PAIRING = "intake_vs_last_later_level"
@@ -91,23 +91,28 @@ def bridge_change(data: BridgeData, alpha: float = 0.05, language: str | None = 
 def pillar_change(definition: InstrumentDefinition, pairs: Pairs,
                   missing: dict[str, dict[str, dict[str, int]]], alpha: float,
                   language: str | None, min_pairs: int) -> list[dict[str, Any]]:
-    """The rows of `bridge_change` from (pillar, intake, last, count) pairs; Holm over them."""
-    by_pillar: dict[str, list[tuple[int, int]]] = defaultdict(list)
+    """The rows of `bridge_change` from (pillar, intake, last, count) pairs; Holm over them.
+    Everything is counted from the at most levels² distinct pairs, never pair by pair."""
+    by_pillar: dict[str, list[tuple[int, int, int]]] = defaultdict(list)
     for item, before, after, count in pairs:
-        by_pillar[item].extend([(before, after)] * count)
+        by_pillar[item].append((before, after, count))
     scale = list(definition.levels())
     pillars = []
     for item in definition.items:
-        pillar_pairs = by_pillar[item.key]
-        before = [b for b, _ in pillar_pairs]
-        after = [a for _, a in pillar_pairs]
-        n = len(pillar_pairs)
-        counts = Counter("improved" if a > b else "declined" if a < b else "stable"
-                         for b, a in pillar_pairs)
-        test = wilcoxon_signed_rank(before, after, min_pairs=min_pairs)
+        counts: Counter[str] = Counter()
+        differences: Counter[int] = Counter()
+        intake: Counter[int] = Counter()
+        last: Counter[int] = Counter()
         transitions = [[0] * len(scale) for _ in scale]
-        for b, a in pillar_pairs:
-            transitions[b - scale[0]][a - scale[0]] += 1
+        for before, after, count in by_pillar[item.key]:
+            counts["improved" if after > before else "declined" if after < before
+                   else "stable"] += count
+            differences[after - before] += count
+            intake[before] += count
+            last[after] += count
+            transitions[before - scale[0]][after - scale[0]] += count
+        n = sum(intake.values())
+        test = wilcoxon_from_differences(differences, n, min_pairs)
         pillars.append({
             "pillar": item.key,
             "label": item.text(language),
@@ -117,8 +122,8 @@ def pillar_change(definition: InstrumentDefinition, pairs: Pairs,
             "declined": percent(counts["declined"], n),
             "counts": {k: counts[k] for k in ("improved", "stable", "declined")},
             "distribution": {
-                "intake": {str(level): before.count(level) for level in scale},
-                "last": {str(level): after.count(level) for level in scale},
+                "intake": {str(level): intake[level] for level in scale},
+                "last": {str(level): last[level] for level in scale},
             },
             "transitions": transitions,
             "w": test.statistic,

@@ -47,24 +47,33 @@ def wilcoxon_signed_rank(before: Sequence[float], after: Sequence[float],
     n = len(before)
     if n != len(after):
         raise ValueError("before and after must have the same length")
-    if n < min_pairs:
-        return TestResult(n, None, None, None, None, "too_few_pairs")
     differences = [b - a for a, b in zip(before, after, strict=True)]
     if not all(type(d) is int for d in differences):
         # Rounded, so that scale means such as 5/12 − 3/12 and 4/12 − 2/12 tie as they should.
         differences = [round(d, 9) for d in differences]
-    differences = [d for d in differences if d]
-    m = len(differences)
+    return wilcoxon_from_differences(Counter(differences), n, min_pairs)
+
+
+def wilcoxon_from_differences(differences: Counter, n: int,
+                              min_pairs: int = MIN_PAIRS) -> TestResult:
+    """The same test from the counts of each difference (after − before) among n pairs: a
+    five-level scale has at most nine differences, however many thousands of pairs."""
+    if n < min_pairs:
+        return TestResult(n, None, None, None, None, "too_few_pairs")
+    nonzero = {d: count for d, count in differences.items() if d and count}
+    m = sum(nonzero.values())
     if m == 0:
         return TestResult(n, 0.0, 0.0, 1.0, 0.0)
-    ties = Counter(abs(d) for d in differences)
+    ties: Counter = Counter()
+    for d, count in nonzero.items():
+        ties[abs(d)] += count
     rank_of: dict[float, float] = {}
     below = 0
     for magnitude in sorted(ties):
         count = ties[magnitude]
         rank_of[magnitude] = below + (count + 1) / 2.0  # average rank of the tied group
         below += count
-    w_plus = sum(rank_of[d] for d in differences if d > 0)
+    w_plus = sum(rank_of[d] * count for d, count in nonzero.items() if d > 0)
     mean = m * (m + 1) / 4.0
     variance = m * (m + 1) * (2 * m + 1) / 24.0 - sum(t**3 - t for t in ties.values()) / 48.0
     if variance <= 0:

@@ -11,6 +11,8 @@ in the same run. Not part of CI: run `make benchmark` (or `python tests/benchmar
 (f) saving one professional's survey through the service layer vs a raw sqlite3 insert
 (g) rewards findings (days per action by group, Mann–Whitney, Kaplan–Meier, log-rank) of the
     demo's actions vs reading the same dates with sqlite3 and taking medians in plain Python
+(h) the PDF factsheet of the whole study (findings, sentences, every section and chart), in the
+    process and as `brugmeter factsheet`, vs a bare reportlab document with as many charts
 """
 
 from __future__ import annotations
@@ -359,6 +361,62 @@ def bench_rewards(path: Path, repeat: int) -> None:
           f"Brugmeter {ours:6.3f} s   ratio {ours / base:4.1f}x   ({len(medians)} groups)")
 
 
+def _bare_reportlab(path: Path, charts: int) -> None:
+    """A plain reportlab document: a heading, a paragraph and an 8 × 3 bar chart per chart."""
+    from reportlab.graphics.charts.barcharts import HorizontalBarChart
+    from reportlab.graphics.shapes import Drawing
+    from reportlab.lib.styles import getSampleStyleSheet
+    from reportlab.platypus import Paragraph, SimpleDocTemplate
+
+    sheet = getSampleStyleSheet()
+    story = []
+    for index in range(charts):
+        drawing = Drawing(480, 220)
+        chart = HorizontalBarChart()
+        chart.x, chart.y, chart.width, chart.height = 120, 20, 340, 190
+        chart.data = [[(index * 7 + j * 13 + k * 5) % 100 for j in range(8)] for k in range(3)]
+        chart.categoryAxis.categoryNames = [f"Pillar {j}" for j in range(8)]
+        chart.categoryAxis.style = "stacked"
+        drawing.add(chart)
+        story += [Paragraph(f"Chart {index + 1}", sheet["Heading2"]),
+                  Paragraph("A sentence about the chart. " * 6, sheet["BodyText"]), drawing]
+    SimpleDocTemplate(str(path)).build(story)
+
+
+def bench_factsheet(path: Path, repeat: int, env: dict[str, str]) -> None:
+    from desktop.models.database import close_database, open_database
+    from desktop.models.services import studies
+    from reports.factsheet import FactsheetRequest, write_factsheet
+    from reports.findings import study_findings
+
+    open_database(path)
+    study = studies.resolve_study()
+    target = path.parent / "factsheet.pdf"
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        result = write_factsheet(FactsheetRequest(study.id), target)
+        times.append(time.perf_counter() - start)
+    found = study_findings(study.id)
+    close_database()
+    # the charts a reader sees: progress, one per measured pillar, per questionnaire its means
+    # and its share high, rewards
+    charts = (1 + sum(1 for p in found["bridge"]["pillars"] if p["n"])
+              + 2 * len(found["questionnaires"]) + 1)
+    bare = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        _bare_reportlab(path.parent / "bare.pdf", charts)
+        bare.append(time.perf_counter() - start)
+    cli = _median_run([sys.executable, "-m", "desktop", "factsheet", "--db", str(path), "-o",
+                       str(target)],
+                      max(1, repeat // 2), env)
+    base, ours = statistics.median(bare), statistics.median(times)
+    print(f"(h) factsheet, {result.pages} pages, {charts} charts   bare reportlab {base:6.3f} s   "
+          f"Brugmeter {ours:6.3f} s   ratio {ours / base:4.1f}x   "
+          f"`brugmeter factsheet` {cli:6.3f} s (goal ≤ 3 s)")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--participants", type=int, default=20_000)
@@ -381,6 +439,7 @@ def main() -> None:
     bench_professionals(path, args.repeat)
     bench_survey_save(path, min(args.saves, 200))
     bench_rewards(path, args.repeat)
+    bench_factsheet(path, args.repeat, env)
 
 
 if __name__ == "__main__":
