@@ -29,12 +29,12 @@ from reports.findings import study_findings
 TODAY = dt.date(2019, 6, 1)
 HEADINGS_NL = ("Wat is Mobility Mentoring®?", "Deelnemers", "De Brug naar Zelfredzaamheid®",
                "Vooruitgang op de Brug naar Zelfredzaamheid®", "Vooruitgang per locatie",
-               "Vooruitgang per pijler", "Ervaren kwaliteit van leven en financiële schaarste",
+               "Vooruitgang per pijler", "Financiële schaarste en kwaliteit van leven",
                "Inzet van beloningen", "Wat werkt volgens professionals",
                "Inzichten over de invoering", "Aanbevelingen", "Over het onderzoek")
 HEADINGS_EN = ("What is Mobility Mentoring®?", "Participants", "The Bridge to Self-Sufficiency®",
                "Progress on the Bridge to Self-Sufficiency®", "Progress per site",
-               "Progress per pillar", "Perceived quality of life and financial scarcity",
+               "Progress per pillar", "Financial scarcity and quality of life",
                "Use of rewards", "What works according to professionals",
                "Insights into the implementation", "Recommendations", "About the study")
 
@@ -106,11 +106,13 @@ def test_english_factsheet(demo, tmp_path):
 
 
 def test_the_font_is_embedded_and_dutch_characters_survive(demo, tmp_path):
+    sample = "De deelnemers’ ideeën over het café, naïef of niet: Brug®."
+    narratives.save_narrative(demo, "about_method", "nl", sample)
     result, text = _write(tmp_path, demo)
     fonts = subprocess.run(["pdffonts", str(result.path)], check=True, capture_output=True,
                            text=True).stdout.splitlines()[2:]
     assert fonts and all(" yes " in line for line in fonts)  # every font embedded
-    for word in ("financiële", "Mobility Mentoring®", "continuïteitscorrectie"):
+    for word in (sample, "Financiële", "Mobility Mentoring®", "continuïteitscorrectie"):
         assert word in text
 
 
@@ -295,8 +297,10 @@ def test_long_names_and_texts_stay_inside_the_page(db, tmp_path):
         name=long_name.strip()[:200], municipality="Súdwest-Fryslân", sites=["Één", "Twee"]))
     narratives.save_narrative(study_id, "about_method", "nl",
                               "Ë" + "zeer lang woord" * 300)
+    narratives.save_narrative(study_id, "recommendations", "nl", "Significant bij α = 0,05")
     result, text = _write(tmp_path, study_id)
     assert "Súdwest-Fryslân" in text and result.pages >= 1
+    assert any("α" in warning for warning in result.warnings)  # Vera has no Greek
 
 
 def test_cli_factsheet(demo, db_path, tmp_path, capsys):
@@ -320,3 +324,17 @@ def test_findings_json_carries_the_site_comparison(demo, db_path, capsys):
                                                          "Leiden", "Zoetermeer"]
     for index, pillar in enumerate(found["bridge"]["pillars"]):
         assert sum(site["pillars"][index]["n"] for site in found["sites"]) == pillar["n"]
+
+
+def test_long_category_labels_are_wrapped_or_shortened_to_their_room():
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    from reports.factsheet import charts, style
+
+    style.register_fonts()
+    label = "Financiële zelfredzaamheid en schuldhulpverlening in het hele huishouden (n=100) *"
+    fitted = charts.fit_label(label, 150, 8)
+    lines = fitted.split("\n")
+    assert len(lines) == 2 and lines[-1].endswith("…")
+    assert all(stringWidth(line, style.FONT, 8) <= 150 for line in lines)
+    assert charts.fit_label("Inkomen (n=49) *", 150, 8) == "Inkomen (n=49) *"

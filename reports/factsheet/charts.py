@@ -10,6 +10,8 @@ from reportlab.graphics.charts.legends import Legend
 from reportlab.graphics.shapes import Drawing, Group, Line, Rect, String
 from reportlab.lib import colors
 from reportlab.lib.units import cm
+from reportlab.lib.utils import simpleSplit
+from reportlab.pdfbase.pdfmetrics import stringWidth
 
 from reports.factsheet import style
 from reports.factsheet.words import whole
@@ -37,6 +39,20 @@ def _legend(drawing: Drawing, x: float, y: float, entries: Sequence[tuple[colors
     drawing.add(legend)
 
 
+def fit_label(label: str, width: float, font_size: float, lines: int = 2) -> str:
+    """A category label wrapped to the room beside the axis, at most `lines` lines, the last
+    shortened with "…" where even that is too little: a long pillar or scale name never runs
+    out of its chart."""
+    wrapped = simpleSplit(label, style.FONT, font_size, width)
+    if len(wrapped) > lines:
+        wrapped = wrapped[:lines]
+        last = wrapped[-1]
+        while last and stringWidth(last + "…", style.FONT, font_size) > width:
+            last = last[:-1]
+        wrapped[-1] = last.rstrip() + "…"
+    return "\n".join(wrapped)
+
+
 def _share_label(value: float) -> str:
     return f"{whole(value)}%" if value >= 7 else ""  # too narrow a segment stays unlabelled
 
@@ -54,7 +70,8 @@ def progress_chart(labels: Sequence[str], improved: Sequence[float], stable: Seq
     chart.width, chart.height = WIDTH - chart.x - 0.5 * cm, bar_area
     # reportlab draws the first category at the bottom: reverse, so the list reads top-down
     chart.data = [list(reversed(series)) for series in (improved, stable, declined)]
-    chart.categoryAxis.categoryNames = list(reversed(labels))
+    chart.categoryAxis.categoryNames = [fit_label(label, chart.x - 0.4 * cm, 8)
+                                        for label in reversed(labels)]
     chart.categoryAxis.style = "stacked"
     chart.categoryAxis.labels.fontName = style.FONT
     chart.categoryAxis.labels.fontSize = 8
@@ -143,7 +160,8 @@ def paired_means_chart(labels: Sequence[str], intake: Sequence[float], last: Seq
     chart.x, chart.y = 6.4 * cm, 1.3 * cm
     chart.width, chart.height = WIDTH - chart.x - 0.8 * cm, bar_area
     chart.data = [list(reversed(last)), list(reversed(intake))]  # series 0 is drawn lowest
-    chart.categoryAxis.categoryNames = list(reversed(labels))
+    chart.categoryAxis.categoryNames = [fit_label(label, chart.x - 0.4 * cm, 7.5)
+                                        for label in reversed(labels)]
     _category_axis(chart)
     low, high = value_range
     chart.valueAxis.valueMin, chart.valueAxis.valueMax = low, high
@@ -183,7 +201,10 @@ def bar_chart(labels: Sequence[str], values: Sequence[float | None], axis_title:
     chart.x, chart.y = 1.3 * cm, 1.7 * cm
     chart.width, chart.height = width - chart.x - 0.3 * cm, height - chart.y - 0.5 * cm
     chart.data = [[value if value is not None else 0 for value in values]]
-    chart.categoryAxis.categoryNames = list(labels)
+    slot = chart.width / max(len(labels), 1) - 0.1 * cm
+    chart.categoryAxis.categoryNames = [
+        "\n".join(fit_label(line, slot, 7.5, 1) for line in label.split("\n"))
+        for label in labels]
     _category_axis(chart, anchor="n")
     top = maximum or max([v for v in values if v is not None] + [1]) * 1.15
     chart.valueAxis.valueMin, chart.valueAxis.valueMax = 0, top

@@ -12,6 +12,7 @@ from desktop.models.services import narratives
 from desktop.models.services.instrument_library import study_instrument
 from desktop.models.services.studies import StudyInfo, get_study
 from reports.factsheet.sentences import Sentence, generated_sentences
+from reports.factsheet.style import missing_glyphs
 from reports.factsheet.words import fill, listing, month_year, text
 from reports.findings import study_findings
 
@@ -70,12 +71,14 @@ def gather(request: FactsheetRequest) -> FactsheetContent:
     warnings += [text("warning.template", language, part=text(f"narrative.{kind}", language))
                  for kind in OWN_TEXT_EXPECTED if stored[kind].is_template]
     values = _placeholders(study, language)
-    return FactsheetContent(
-        request, study, findings, bridge,
-        {kind: fill(item.text, values) for kind, item in stored.items()},
-        {row.key: row.edited if row.edited is not None and not row.stale else row.generated
-         for row in rows},
-        rows, warnings)
+    texts = {kind: fill(item.text, values) for kind, item in stored.items()}
+    printed = {row.key: row.edited if row.edited is not None and not row.stale
+               else row.generated for row in rows}
+    unknown = missing_glyphs([*texts.values(), *printed.values(), *values.values(),
+                              *(site.name for site in study.sites)])
+    if unknown:
+        warnings.append(text("warning.glyphs", language, characters=" ".join(unknown)))
+    return FactsheetContent(request, study, findings, bridge, texts, printed, rows, warnings)
 
 
 def result_sentences(request: FactsheetRequest) -> list[SentenceRow]:

@@ -270,11 +270,14 @@ def questionnaires(content: FactsheetContent) -> list[Flowable]:
     if not found:
         return []
     language = content.language
-    flowables: list[Flowable] = [heading(content, "questionnaires")]
+    titles = [q["title"] for q in found]  # e.g. "Kwaliteit van leven en financiële schaarste"
+    title = listing([titles[0]] + [t[:1].lower() + t[1:] for t in titles[1:]], language)
+    flowables: list[Flowable] = []
     for questionnaire in found:
         key = questionnaire["instrument"]
-        part: list[Flowable] = [Paragraph(escape(questionnaire["title"]), _styles()["h2"]),
-                                *sentence(content, f"questionnaire.{key}")]
+        part: list[Flowable] = [] if flowables else [Paragraph(escape(title), _styles()["h1"])]
+        part += [Paragraph(escape(questionnaire["title"]), _styles()["h2"]),
+                 *sentence(content, f"questionnaire.{key}")]
         scales = [row for row in questionnaire["scales"] if row["n"]]
         if scales:
             scale = questionnaire["scale"]

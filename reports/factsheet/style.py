@@ -50,6 +50,14 @@ def register_fonts() -> None:
                                   boldItalic=BOLD_ITALIC)
 
 
+def missing_glyphs(texts: list[str]) -> list[str]:
+    """The characters the embedded font cannot show (they would print as empty boxes)."""
+    register_fonts()
+    shown = pdfmetrics.getFont(FONT).face.charToGlyph
+    return sorted({ch for value in texts for ch in value if ch.isprintable()
+                   and ord(ch) not in shown and not ch.isspace()})
+
+
 @cache
 def styles() -> dict[str, ParagraphStyle]:
     register_fonts()
