@@ -59,7 +59,8 @@ class LazyPage:
 
 
 def default_pages() -> list[PageFactory]:
-    """The navigation, in order: overview, participants, Bridge and questionnaire entry."""
+    """The navigation, in order: overview, participants, Bridge and questionnaire entry,
+    professionals, the factsheet."""
     return [
         OverviewPage,
         LazyPage("desktop.views.participants_page", "ParticipantsPage",
@@ -69,6 +70,7 @@ def default_pages() -> list[PageFactory]:
                  "entry.questionnaire.title"),
         LazyPage("desktop.views.professionals_page", "ProfessionalsPage",
                  "entry.professionals.title"),
+        LazyPage("desktop.views.factsheet_page", "FactsheetPage", "factsheet_page.title"),
     ]
 
 

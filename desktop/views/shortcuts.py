@@ -31,6 +31,18 @@ DELETE_ROW: Shortcut = "Del"
 EDIT_ROW: Shortcut = "F2"  # edit the selected entry of a list (survey definition lists)
 EDIT_SURVEY: Shortcut = "Ctrl+Shift+E"  # the study's professionals' survey definition
 
+# The factsheet page
+PREVIEW_FACTSHEET: Shortcut = "F5"  # generate the factsheet again and show its pages
+# Save as PDF. Not Ctrl+E: in Linux text fields that moves to the end of the line, so it would
+# not work from the text being edited.
+SAVE_FACTSHEET: Shortcut = "Ctrl+Shift+S"
+ZOOM_IN: Shortcut = _Std.ZoomIn  # Ctrl++ (the preview's pages)
+ZOOM_IN_ALSO: Shortcut = "Ctrl+="  # the same where + needs Shift
+ZOOM_OUT: Shortcut = _Std.ZoomOut  # Ctrl+-
+# The preview's pages as wide as the pane. Ctrl+0 is also a questionnaire form's key; both are
+# bound to their own page only, so they never meet.
+ZOOM_FIT: Shortcut = "Ctrl+0"
+
 # Ordered lists: the ranking's order view and the survey definition's lists
 MOVE_UP: Shortcut = "Alt+Up"  # one place up; in a ranking an unranked element goes last
 MOVE_DOWN: Shortcut = "Alt+Down"  # one place down; the last ranked element leaves the ranking
