@@ -1,5 +1,6 @@
 """The findings of DESIGN §4 as plain data: response, participant flow, Bridge change per pillar
-(and per site), questionnaires, the professionals' survey, rewards (days per action by group).
+(and per site), questionnaires, the professionals' survey, rewards (days per action by group),
+the coded interviews.
 
 One function per finding; `study_findings` gathers them for the CLI (`--json`), the app and the
 reports, so every output shows the same numbers.
@@ -15,15 +16,20 @@ from desktop.models.errors import ValidationError
 from desktop.models.instruments import InstrumentDefinition
 from desktop.models.schema import PARTICIPATING_STATUSES
 from desktop.models.services.actions import action_rows
+from desktop.models.services.codebook import codebook
+from desktop.models.services.codings import coding_rows, quotes
 from desktop.models.services.instrument_library import study_questionnaires
+from desktop.models.services.interviews import interview_rows
 from desktop.models.services.progress import (
     BridgeData,
     Pairs,
     bridge_data,
+    participant_changes,
     questionnaire_rows,
 )
 from desktop.models.services.studies import SiteInfo, StudyInfo, get_study
 from desktop.models.services.surveys import survey_data
+from reports.interviews import interview_findings
 from reports.professionals import professional_findings
 from reports.questionnaires import questionnaire_change
 from reports.rewards import follow_up_end, reward_findings
@@ -178,7 +184,16 @@ def study_findings(study_id: int, alpha: float = 0.05, language: str | None = No
         "professionals": professional_findings(survey_data(study_id, site_id), language),
         "rewards": reward_findings(*action_rows(study_id, site_id),
                                    follow_up_end(study.period_end, today), alpha, language),
+        "interviews": _interviews(study_id, site_id, data, alpha, language),
     }
+
+
+def _interviews(study_id: int, site_id: int | None, data: BridgeData, alpha: float,
+                language: str | None) -> dict[str, Any]:
+    return interview_findings(
+        codebook(study_id), interview_rows(study_id, site_id), coding_rows(study_id, site_id),
+        lambda spans: quotes(study_id, spans), participant_changes(study_id),
+        [(item.key, item.text(language)) for item in data.definition.items], alpha)
 
 
 def _site(study: StudyInfo, site_id: int | None) -> dict[str, Any] | None:

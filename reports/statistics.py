@@ -137,3 +137,20 @@ def adjust_rows(rows: Sequence[dict[str, Any]], alpha: float) -> None:
 def percent(part: int, whole: int) -> float | None:
     """A share in % to one decimal; None when there is nothing to share."""
     return round(100.0 * part / whole, 1) if whole else None
+
+
+def fisher_exact(a: int, b: int, c: int, d: int) -> float:
+    """Two-sided p of Fisher's exact test on the table [[a, b], [c, d]]: the summed
+    probability of every table with the same margins that is no more likely than this one
+    (as R's fisher.test and scipy.stats.fisher_exact)."""
+    row, column, n = a + b, a + c, a + b + c + d
+    low, high = max(0, column - (n - row)), min(row, column)
+    total = math.comb(n, column)
+
+    def probability(x: int) -> float:
+        return math.comb(row, x) * math.comb(n - row, column - x) / total
+
+    observed = probability(a)
+    p = sum(q for x in range(low, high + 1)
+            if (q := probability(x)) <= observed * (1 + 1e-7))
+    return min(1.0, p)

@@ -43,3 +43,16 @@ def test_tr_fills_placeholders_and_follows_the_language():
     assert i18n.tr("error.level_range", value=7, min=1, max=5).startswith("Level 7")
     with pytest.raises(ValueError):
         i18n.set_language("de")
+
+
+def test_no_key_is_defined_twice_across_catalogue_files():
+    """Two files defining one key would silently let the later one win."""
+    import json
+    from collections import Counter
+
+    from desktop.paths import CATALOGUES
+
+    for language in ("nl", "en"):
+        keys = Counter(key for path in (CATALOGUES / language).glob("*.json")
+                       for key in json.loads(path.read_text(encoding="utf-8")))
+        assert [key for key, count in keys.items() if count > 1] == [], language

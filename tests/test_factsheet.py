@@ -22,7 +22,8 @@ from reports.factsheet import (
     result_sentences,
     write_factsheet,
 )
-from reports.factsheet.sentences import generated_sentences
+from reports.factsheet.sections import MAX_THEMES
+from reports.factsheet.sentences import generated_sentences, interview_themes
 from reports.factsheet.words import percent
 from reports.findings import study_findings
 
@@ -31,11 +32,13 @@ HEADINGS_NL = ("Wat is Mobility Mentoring®?", "Deelnemers", "De Brug naar Zelfr
                "Vooruitgang op de Brug naar Zelfredzaamheid®", "Vooruitgang per locatie",
                "Vooruitgang per pijler", "Financiële schaarste en kwaliteit van leven",
                "Inzet van beloningen", "Wat werkt volgens professionals",
+               "Wat hielp volgens deelnemers?",
                "Inzichten over de invoering", "Aanbevelingen", "Over het onderzoek")
 HEADINGS_EN = ("What is Mobility Mentoring®?", "Participants", "The Bridge to Self-Sufficiency®",
                "Progress on the Bridge to Self-Sufficiency®", "Progress per site",
                "Progress per pillar", "Financial scarcity and quality of life",
                "Use of rewards", "What works according to professionals",
+               "What helped according to participants?",
                "Insights into the implementation", "Recommendations", "About the study")
 
 pytestmark = pytest.mark.skipif(shutil.which("pdftotext") is None,
@@ -86,6 +89,12 @@ def test_demo_factsheet_has_every_section_and_the_findings_figures(demo, tmp_pat
     top_five = findings["professionals"]["ranking"]["top_five"]
     for row in top_five:
         assert row["label"] in text
+    themes = findings["interviews"]
+    total = themes["coded_participant_interviews"]
+    for row in interview_themes(themes)[:MAX_THEMES]:
+        if row["participant_interviews"]:
+            assert (f"{row['code']} — in {row['participant_interviews']} van de {total} "
+                    f"interviews ({percent(row['participant_percent'])})") in text
     norm = findings["questionnaires"][0]["high"]["norm"]
     assert f"N={norm['n']:,}".replace(",", ".") in text  # Dutch thousands: N=1.115
     assert "Gemaakt met Brugmeter op 1 juni 2019" in text

@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from desktop.i18n import tr
 from desktop.models import audit
 from desktop.models.database import transaction
+from desktop.models.demo_interviews import write_interviews
 from desktop.models.schema import (
     Action,
     Participant,
@@ -156,8 +157,25 @@ def _write_demo(participants: int, rng: random.Random, language: str) -> int:
     _actions(rng, study_id, people, study.period_end, user, now, language)
     _professionals(rng, study_id, {site.id: site.name for site in study.sites}, site_weights,
                    max(16, participants // 8), user, now, language)
+    write_interviews(rng, study_id, _improvement(responses, values, study.moments,
+                                                 instrument_id), language, user, now)
     audit.record("study", study_id, "demo", {"participants": (None, approached)})
     return study_id
+
+
+def _improvement(responses: list[dict[str, object]], values: list[dict[str, object]],
+                 moments: tuple[MomentInfo, ...], bridge_id: int) -> dict[int, float]:
+    """Each participant's mean change over the pillars from intake to their last Bridge."""
+    position = {moment.id: moment.position for moment in moments}
+    bridge = {r["id"]: (r["participant"], position[r["moment"]]) for r in responses
+              if r["instrument"] == bridge_id}
+    levels: dict[int, dict[int, list[int]]] = {}
+    for value in values:
+        if value["response"] in bridge and value["value"] is not None:
+            pid, moment = bridge[value["response"]]
+            levels.setdefault(pid, {}).setdefault(moment, []).append(value["value"])
+    return {pid: (sum(by[max(by)]) / len(by[max(by)]) - sum(by[0]) / len(by[0]))
+            for pid, by in levels.items() if 0 in by and max(by) > 0}
 
 
 def _next_id(model: type[Participant | Response | Professional | SurveyResponse | Action]) -> int:

@@ -16,6 +16,10 @@ from desktop.models.schema import (
     MODELS,
     Action,
     ActionType,
+    Code,
+    CodeCategory,
+    Coding,
+    Interview,
     Narrative,
     Participant,
     Professional,
@@ -29,7 +33,7 @@ from desktop.models.schema import (
 
 log = logging.getLogger(__name__)
 
-CURRENT_VERSION = 6
+CURRENT_VERSION = 7
 
 
 def _to_2(migrator: SchemaMigrator) -> None:
@@ -68,8 +72,13 @@ def _to_6(migrator: SchemaMigrator) -> None:
     migrator.database.create_tables([Narrative])
 
 
+def _to_7(migrator: SchemaMigrator) -> None:
+    """Interviews with their transcripts, the codebook and the codings."""
+    migrator.database.create_tables([Interview, CodeCategory, Code, Coding])
+
+
 MIGRATIONS: dict[int, Callable[[SchemaMigrator], None]] = {
-    2: _to_2, 3: _to_3, 4: _to_4, 5: _to_5, 6: _to_6}
+    2: _to_2, 3: _to_3, 4: _to_4, 5: _to_5, 6: _to_6, 7: _to_7}
 
 
 def stored_version(db: pw.Database) -> int | None:

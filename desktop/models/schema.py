@@ -221,6 +221,68 @@ class Action(BaseModel):
         indexes = ((("participant", "agreed_on"), False),)
 
 
+class Interview(BaseModel):
+    """An interview with a participant or a professional, its transcript stored in full (a
+    file may move or vanish; the codings' positions must keep meaning the same text)."""
+
+    study = pw.ForeignKeyField(Study, backref="interviews", on_delete="CASCADE")
+    participant = pw.ForeignKeyField(Participant, null=True, backref="interviews",
+                                     on_delete="RESTRICT")
+    professional = pw.ForeignKeyField(Professional, null=True, backref="interviews",
+                                      on_delete="RESTRICT")
+    held_on = pw.DateField(null=True)
+    interviewer = pw.CharField(max_length=100, default="")
+    source = pw.CharField(max_length=260, default="")  # the file it came from, if any
+    transcript = pw.TextField()
+    entered_by = pw.CharField(max_length=100)
+    entered_at = pw.DateTimeField(default=_now)
+    version = pw.IntegerField(default=1)
+
+
+class CodeCategory(BaseModel):
+    """A node in the codebook's tree of categories (a category may hold categories)."""
+
+    study = pw.ForeignKeyField(Study, backref="code_categories", on_delete="CASCADE")
+    parent = pw.ForeignKeyField("self", null=True, backref="children", on_delete="RESTRICT")
+    name = pw.CharField(max_length=120)
+    position = pw.IntegerField(default=0)
+
+    class Meta:
+        indexes = ((("study", "parent", "name"), True),)
+
+
+class Code(BaseModel):
+    """A code of the study's codebook: a theme with its definition and colour."""
+
+    study = pw.ForeignKeyField(Study, backref="codes", on_delete="CASCADE")
+    category = pw.ForeignKeyField(CodeCategory, null=True, backref="codes",
+                                  on_delete="RESTRICT")
+    name = pw.CharField(max_length=120)
+    definition = pw.TextField(default="")
+    colour = pw.CharField(max_length=7, default="#2F5D8A")
+    position = pw.IntegerField(default=0)
+    version = pw.IntegerField(default=1)
+
+    class Meta:
+        indexes = ((("study", "name"), True),)
+
+
+class Coding(BaseModel):
+    """One code applied by one coder: to a passage (start/end are character offsets in the
+    transcript, end exclusive) or, with both empty, to the interview as a whole."""
+
+    interview = pw.ForeignKeyField(Interview, backref="codings", on_delete="CASCADE")
+    code = pw.ForeignKeyField(Code, backref="codings", on_delete="RESTRICT")
+    coder = pw.CharField(max_length=100)
+    start = pw.IntegerField(null=True)
+    end = pw.IntegerField(null=True)
+    memo = pw.TextField(default="")
+    created_at = pw.DateTimeField(default=_now)
+
+    class Meta:
+        indexes = ((("interview", "coder"), False), (("code",), False))
+
+
 class Narrative(BaseModel):
     """A researcher's text for the factsheet, per study and language: a narrative section
     (introduction, implementation insights, recommendations, …) with `site` empty, or an edited
@@ -274,5 +336,9 @@ MODELS: tuple[type[BaseModel], ...] = (
     ActionType,
     Action,
     Narrative,
+    Interview,
+    CodeCategory,
+    Code,
+    Coding,
     AuditEntry,
 )

@@ -26,6 +26,7 @@ from reportlab.platypus import (
 from desktop.i18n import tr
 from reports.factsheet import charts, style
 from reports.factsheet.content import FactsheetContent
+from reports.factsheet.sentences import interview_themes
 from reports.factsheet.words import (
     decimal,
     listing,
@@ -38,6 +39,8 @@ from reports.factsheet.words import (
 )
 
 Section = Callable[[FactsheetContent], list[Flowable]]
+MAX_THEMES = 8  # the participants' themes listed, most frequent first
+QUOTED_THEMES = 3  # of which the first few carry a quote
 
 
 def _styles() -> dict[str, Any]:
@@ -387,6 +390,32 @@ def professionals(content: FactsheetContent) -> list[Flowable]:
     return flowables
 
 
+def interviews(content: FactsheetContent) -> list[Flowable]:
+    found = content.findings.get("interviews")
+    if not found or not found["coded_participant_interviews"]:
+        return []
+    s, language = _styles(), content.language
+    total = found["coded_participant_interviews"]
+    items = []
+    for row in interview_themes(found)[:MAX_THEMES]:
+        line = _markup(text("theme", language, theme=row["code"],
+                            count=row["participant_interviews"], n=total,
+                            percent=percent(row["participant_percent"])))
+        quote = row["quotes"][0] if row["quotes"] and len(items) < QUOTED_THEMES else ""
+        if quote:
+            line += f"<br/><i>“{escape(quote)}”</i>"
+        items.append(ListItem(Paragraph(line, s["bullet"]), leftIndent=14))
+    flowables: list[Flowable] = [heading(content, "interviews"),
+                                 *sentence(content, "interviews")]
+    if items:
+        flowables.append(ListFlowable(items, bulletType="bullet", start="•",
+                                      bulletFontName=style.FONT, leftIndent=14,
+                                      bulletColor=style.PRIMARY, spaceAfter=6))
+        flowables.append(Paragraph(escape(text("note.interviews", language, n=total)),
+                                   s["small"]))
+    return [KeepTogether(flowables[:3]), *flowables[3:]]
+
+
 def implementation(content: FactsheetContent) -> list[Flowable]:
     body = prose(content.texts["implementation"])
     found = content.findings.get("professionals") or {}
@@ -419,6 +448,9 @@ def method(content: FactsheetContent) -> list[Flowable]:
     professionals = findings.get("professionals")
     if professionals and professionals["respondents"]:
         lines.append(text("method.professionals", language, n=professionals["respondents"]))
+    interviews_found = findings.get("interviews")
+    if interviews_found and interviews_found["coded"]:
+        lines.append(_interview_method(interviews_found, language))
     left_out = [text(f"heading.{key}", language) for key, present in _data_present(content)
                 if not present]
     if left_out:
@@ -430,6 +462,15 @@ def method(content: FactsheetContent) -> list[Flowable]:
             *[Paragraph(escape(line), s["small"]) for line in lines]]
 
 
+def _interview_method(found: dict[str, Any], language: str) -> str:
+    line = text("method.interviews", language, n=found["coded"])
+    for pair in found["agreement"]:
+        line += " " + text("method.kappa", language, coders=listing(pair["coders"], language),
+                           n=pair["interviews"], kappa=decimal(pair["kappa"], language),
+                           agreement=percent(pair["agreement"]))
+    return line
+
+
 def _data_present(content: FactsheetContent) -> list[tuple[str, bool]]:
     findings = content.findings
     return [
@@ -439,6 +480,8 @@ def _data_present(content: FactsheetContent) -> list[tuple[str, bool]]:
         ("rewards", bool(findings.get("rewards") and findings["rewards"]["n_actions"])),
         ("professionals", bool(findings.get("professionals")
                                and findings["professionals"]["respondents"])),
+        ("interviews", bool(findings.get("interviews")
+                            and findings["interviews"]["coded_participant_interviews"])),
     ]
 
 
@@ -453,6 +496,7 @@ SECTIONS: tuple[tuple[str, Section], ...] = (
     ("questionnaires", questionnaires),
     ("rewards", rewards),
     ("professionals", professionals),
+    ("interviews", interviews),
     ("implementation", implementation),
     ("recommendations", recommendations),
     ("method", method),

@@ -58,6 +58,9 @@ def generated_sentences(findings: dict[str, Any], language: str) -> list[Sentenc
     professionals = findings.get("professionals")
     if professionals and professionals["respondents"]:
         add("professionals", "professionals", professionals_sentence(professionals, language))
+    interviews = findings.get("interviews")
+    if interviews and interviews["coded_participant_interviews"]:
+        add("interviews", "interviews", interviews_sentence(interviews, language))
         for item in professionals["likert"]:
             if item["n"]:
                 add(f"likert.{item['item']}", "implementation", likert_sentence(item, language))
@@ -224,6 +227,22 @@ def professionals_sentence(found: dict[str, Any], language: str) -> str:
                     complete=found["complete"])
     if any(row["tied"] for row in found["ranking"]["top_five"]):
         sentence += " " + text("s.professionals_tied", language)
+    return sentence
+
+
+def interview_themes(found: dict[str, Any]) -> list[dict[str, Any]]:
+    """The codes participants' interviews hold, most frequent first (ties by codebook order)."""
+    named = [row for row in found["codes"] if row["participant_interviews"]]
+    return sorted(named, key=lambda row: -row["participant_interviews"])
+
+
+def interviews_sentence(found: dict[str, Any], language: str) -> str:
+    themes = interview_themes(found)
+    sentence = text("s.interviews", language, n=found["coded_participant_interviews"])
+    if themes:
+        top = [row["code"] for row in themes[:3]]
+        sentence += " " + text("s.interviews_most", language,
+                               themes=listing([f"'{name}'" for name in top], language))
     return sentence
 
 

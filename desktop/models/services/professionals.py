@@ -10,7 +10,7 @@ from desktop.i18n import tr
 from desktop.models import audit
 from desktop.models.database import transaction
 from desktop.models.errors import NotFoundError, ValidationError
-from desktop.models.schema import Professional, Site, SurveyResponse, database
+from desktop.models.schema import Interview, Professional, Site, SurveyResponse, database
 from desktop.models.services.participants import check_code
 from desktop.models.services.validation import clean_text
 
@@ -117,6 +117,8 @@ def delete_professional(professional_id: int) -> None:
         current = find_professional(professional_id)
         if SurveyResponse.select().where(SurveyResponse.professional == professional_id).exists():
             raise ValidationError("code", "error.professional_has_survey", code=current.code)
+        if Interview.select().where(Interview.professional == professional_id).exists():
+            raise ValidationError("code", "error.professional_has_interview", code=current.code)
         current.delete_instance()
         audit.record("professional", professional_id, "delete", {"code": (current.code, None)})
 

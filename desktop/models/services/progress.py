@@ -197,3 +197,32 @@ def questionnaire_rows(study_id: int, instrument_id: int, item_keys: tuple[str, 
     query = _PIVOT.format(columns=columns, p=db.param, participating=_participating(),
                           site=site)
     return db.execute_sql(query, params).fetchall()
+
+
+_PARTICIPANT_CHANGE = """
+SELECT r.participant_id, v.item,
+       MAX(CASE WHEN m.position = 0 THEN v.value END),
+       MAX(CASE WHEN m.position > 0 THEN m.position * 1000 + v.value - {low} END)
+FROM response_value v
+JOIN response r ON r.id = v.response_id
+JOIN moment m ON m.id = r.moment_id
+WHERE m.study_id = {p} AND r.instrument_id = {p} AND v.value IS NOT NULL
+  AND r.participant_id IN (SELECT participant_id FROM interview WHERE study_id = {p})
+GROUP BY r.participant_id, v.item
+"""
+
+
+def participant_changes(study_id: int) -> dict[int, dict[str, int]]:
+    """Per interviewed participant and pillar the change from intake to the last later level
+    (+ is better), for linking what participants said to how they moved on the Bridge."""
+    instrument_id, definition = study_instrument(study_id, "bridge")
+    db = database.obj
+    low = int(definition.minimum)  # a checked whole number, written into the query
+    changes: dict[int, dict[str, int]] = {}
+    for pid, item, intake, last_code in db.execute_sql(
+            _PARTICIPANT_CHANGE.format(p=db.param, low=low),
+            (study_id, instrument_id, study_id)):
+        if intake is not None and last_code is not None:
+            last = last_code - (last_code // 1000) * 1000 + low
+            changes.setdefault(pid, {})[item] = last - intake
+    return changes

@@ -1,0 +1,191 @@
+"""Interviews with participants and professionals: who, when, by whom, and the transcript,
+imported from a file or pasted. The transcript is fixed once coded: the codings' positions
+point into it."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+
+import peewee as pw
+
+from desktop.models import audit
+from desktop.models.database import transaction
+from desktop.models.errors import NotFoundError, ValidationError
+from desktop.models.schema import Coding, Interview, Participant, Professional
+from desktop.models.services.validation import as_date, clean_text, parse_date, require_past
+from desktop.models.transcripts import check_transcript, read_transcript
+
+
+@dataclass
+class InterviewInput:
+    participant_id: int | None = None
+    professional_id: int | None = None
+    held_on: object = None
+    interviewer: object = ""
+    transcript: str = ""
+    source: str = ""
+
+
+@dataclass(frozen=True)
+class InterviewRecord:
+    id: int
+    study_id: int
+    participant_id: int | None
+    professional_id: int | None
+    subject: str  # the participant's or professional's code
+    held_on: dt.date | None
+    interviewer: str
+    source: str
+    transcript: str
+    version: int
+
+
+@dataclass(frozen=True)
+class InterviewRow:
+    """One line of the interviews list."""
+
+    id: int
+    subject: str
+    kind: str  # "participant" or "professional"
+    held_on: dt.date | None
+    interviewer: str
+    characters: int
+    codings: int
+    coders: tuple[str, ...]
+
+
+def _checked(study_id: int, data: InterviewInput) -> dict[str, object]:
+    if (data.participant_id is None) == (data.professional_id is None):
+        raise ValidationError("subject", "error.interview_subject")
+    if data.participant_id is not None and not Participant.select().where(
+            (Participant.id == data.participant_id)
+            & (Participant.study == study_id)).exists():
+        raise ValidationError("subject", "error.participant_missing", id=data.participant_id)
+    if data.professional_id is not None and not Professional.select().where(
+            (Professional.id == data.professional_id)
+            & (Professional.study == study_id)).exists():
+        raise ValidationError("subject", "error.professional_missing", id=data.professional_id)
+    held_on = parse_date(data.held_on, "held_on")
+    return {
+        "participant": data.participant_id,
+        "professional": data.professional_id,
+        "held_on": require_past(held_on, "held_on") if held_on else None,
+        "interviewer": clean_text(data.interviewer, "interviewer", 100),
+        "source": clean_text(data.source, "source", 260),
+        "transcript": check_transcript(str(data.transcript or ""), data.source),
+    }
+
+
+def add_interview(study_id: int, data: InterviewInput) -> int:
+    """Store an interview and its transcript in one audited transaction."""
+    fields = _checked(study_id, data)
+    with transaction():
+        interview = Interview.create(study=study_id, entered_by=audit.current_user(), **fields)
+        logged = {k: (None, v) for k, v in fields.items() if k != "transcript"}
+        logged["transcript"] = (None, f"{len(str(fields['transcript']))} characters")
+        audit.record("interview", interview.id, "insert", logged)
+    return interview.id
+
+
+def import_interview(study_id: int, path: Path, data: InterviewInput) -> int:
+    """Read a .txt or .docx transcript and store it with the interview's details; a file
+    that cannot be read stores nothing."""
+    path = Path(path)
+    text = read_transcript(path)
+    return add_interview(study_id, InterviewInput(
+        data.participant_id, data.professional_id, data.held_on, data.interviewer, text,
+        data.source or path.name))
+
+
+def update_interview(interview_id: int, data: InterviewInput,
+                     expected_version: int | None = None) -> None:
+    """Change the details, and the transcript while nothing in it is coded yet."""
+    with transaction():
+        current = _find(interview_id)
+        if expected_version is not None and current.version != expected_version:
+            raise ValidationError("transcript", "error.record_changed")
+        fields = _checked(current.study_id, data)
+        if fields["transcript"] != current.transcript and Coding.select().where(
+                Coding.interview == interview_id).exists():
+            raise ValidationError("transcript", "error.transcript_coded")
+        old = {"participant": current.participant_id,
+               "professional": current.professional_id,
+               "held_on": as_date(current.held_on), "interviewer": current.interviewer,
+               "source": current.source, "transcript": current.transcript}
+        changes = audit.changes_between(old, fields)
+        if not changes:
+            return
+        if "transcript" in changes:
+            changes["transcript"] = (f"{len(current.transcript)} characters",
+                                     f"{len(str(fields['transcript']))} characters")
+        Interview.update(version=Interview.version + 1, **fields).where(
+            Interview.id == interview_id).execute()
+        audit.record("interview", interview_id, "update", changes)
+
+
+def delete_interview(interview_id: int) -> None:
+    """Remove an interview with its codings (the app asks first)."""
+    with transaction():
+        current = _find(interview_id)
+        codings = Coding.delete().where(Coding.interview == interview_id).execute()
+        current.delete_instance()
+        audit.record("interview", interview_id, "delete",
+                     {"transcript": (f"{len(current.transcript)} characters", None),
+                      "codings": (codings, None)})
+
+
+def _find(interview_id: int) -> Interview:
+    interview = Interview.get_or_none(Interview.id == interview_id)
+    if interview is None:
+        raise NotFoundError("error.interview_missing", id=interview_id)
+    return interview
+
+
+def get_interview(interview_id: int) -> InterviewRecord:
+    row = _find(interview_id)
+    subject = (Participant.get_by_id(row.participant_id).code if row.participant_id
+               else Professional.get_by_id(row.professional_id).code)
+    return InterviewRecord(row.id, row.study_id, row.participant_id, row.professional_id,
+                           subject, as_date(row.held_on), row.interviewer, row.source,
+                           row.transcript, row.version)
+
+
+def at_site(site_id: int) -> pw.Expression:
+    """Interviews with a participant or professional of one site."""
+    return (Interview.participant.in_(Participant.select(Participant.id)
+                                      .where(Participant.site == site_id))
+            | Interview.professional.in_(Professional.select(Professional.id)
+                                         .where(Professional.site == site_id)))
+
+
+def interview_rows(study_id: int, site_id: int | None = None) -> list[InterviewRow]:
+    """Every interview of the study (or of one site) with its size and how far its coding
+    is."""
+    codings: dict[int, int] = {}
+    coders: dict[int, set[str]] = {}
+    for interview_id, coder, number in (  # per coder, as both SQLite and PostgreSQL count
+            Coding.select(Coding.interview, Coding.coder, pw.fn.COUNT(Coding.id))
+            .join(Interview).where(Interview.study == study_id)
+            .group_by(Coding.interview, Coding.coder).tuples()):
+        codings[interview_id] = codings.get(interview_id, 0) + number
+        coders.setdefault(interview_id, set()).add(coder)
+    query = (Interview.select(Interview.id, Participant.code, Professional.code.alias("pro"),
+                              Interview.held_on, Interview.interviewer,
+                              pw.fn.LENGTH(Interview.transcript))
+             .join(Participant, pw.JOIN.LEFT_OUTER, on=Interview.participant == Participant.id)
+             .switch(Interview)
+             .join(Professional, pw.JOIN.LEFT_OUTER,
+                   on=Interview.professional == Professional.id)
+             .where(Interview.study == study_id).order_by(Interview.held_on, Interview.id))
+    if site_id is not None:
+        query = query.where(at_site(site_id))
+    rows = []
+    for interview_id, participant, professional, held_on, interviewer, size in query.tuples():
+        rows.append(InterviewRow(interview_id, participant or professional,
+                                 "participant" if participant else "professional",
+                                 as_date(held_on), interviewer, size,
+                                 codings.get(interview_id, 0),
+                                 tuple(sorted(coders.get(interview_id, ())))))
+    return rows
