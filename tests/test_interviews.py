@@ -279,3 +279,44 @@ def test_interview_findings_per_code_category_and_coder(study):
     # Plannen: A {1}, B {1,3}: a=1, b=0, c=1, d=1 → po 2/3, pe = 1/3·2/3 + 2/3·1/3 = 4/9
     assert per_code["Plannen"]["kappa"] == pytest.approx((2 / 3 - 4 / 9) / (5 / 9), abs=1e-3)
     assert per_code["Plannen"]["agreement"] == pytest.approx(66.7)
+
+
+def test_themes_of_participants_who_improved_beside_those_who_did_not(db):
+    from desktop.models.demo import write_demo
+    from desktop.models.services.progress import participant_changes
+
+    study_id = write_demo(120, 2017, "nl")
+    found = study_findings(study_id)["interviews"]
+    changes = participant_changes(study_id)
+    rows = codings.coding_rows(study_id)
+    themes: dict[int, set[int]] = {}
+    for row in rows:
+        if row.participant_id is not None:
+            themes.setdefault(row.participant_id, set()).add(row.code_id)
+    names = {code.id: code.name for code in codebook.codebook(study_id).codes}
+    assert found["by_progress"]
+    for pillar in found["by_progress"]:
+        improved = {p for p in themes if changes.get(p, {}).get(pillar["pillar"], 0) > 0}
+        other = {p for p in themes if pillar["pillar"] in changes.get(p, {})} - improved
+        assert (pillar["n_improved"], pillar["n_not_improved"]) == (len(improved), len(other))
+        for row in pillar["codes"]:
+            code_id = next(i for i, name in names.items() if name == row["code"])
+            assert row["improved"] == sum(1 for p in improved if code_id in themes[p])
+            assert row["not_improved"] == sum(1 for p in other if code_id in themes[p])
+            if row["p"] is not None:
+                assert row["p_holm"] >= row["p"]
+                assert row["significant"] == (row["p_holm"] < 0.05)
+    # the demo's coders mostly agree: kappa well above chance, below perfection
+    [pair] = found["agreement"]
+    assert 0.6 < pair["kappa"] < 1 and pair["interviews"] >= 5
+
+
+def test_a_site_edition_counts_only_that_sites_interviews(db):
+    from desktop.models.demo import write_demo
+    from desktop.models.services import studies
+
+    study_id = write_demo(120, 2017, "nl")
+    whole = study_findings(study_id)["interviews"]
+    per_site = [study_findings(study_id, site_id=site.id)["interviews"]
+                for site in studies.get_study(study_id).sites]
+    assert sum(found["interviews"] for found in per_site) == whole["interviews"]
