@@ -157,8 +157,8 @@ def site_comparison(data: BridgeData, sites: list[SiteInfo], alpha: float = 0.05
         named.append((None, ""))  # participants without a site
     return [{"site": name, "site_id": site_id,
              "pillars": [{key: row[key] for key in ("pillar", "label", "n", "improved", "stable",
-                                                     "declined", "p", "p_holm", "significant",
-                                                     "test_note", "direction")}
+                                                     "declined", "counts", "p", "p_holm",
+                                                     "significant", "test_note", "direction")}
                          for row in pillar_change(data.definition,
                                                   data.site_pairs.get(site_id, []), {}, alpha,
                                                   language, min_pairs)]}

@@ -45,6 +45,16 @@ pytestmark = pytest.mark.skipif(shutil.which("pdftotext") is None,
                                 reason="pdftotext (poppler-utils) is installed by `make test`")
 
 
+def pct(count: int, total: int) -> str:
+    """The share as a reader rounds it (half up), computed here, apart from the app's code."""
+    return f"{int(100 * count / total + 0.5)}%"
+
+
+def shares(pillar: dict) -> tuple[str, str, str]:
+    return tuple(pct(pillar["counts"][kind], pillar["n"])
+                 for kind in ("improved", "stable", "declined"))
+
+
 def pdf_text(path: Path) -> str:
     """The PDF's text with every run of white space as one space (lines wrap anywhere)."""
     output = subprocess.run(["pdftotext", "-enc", "UTF-8", str(path), "-"], check=True,
@@ -81,11 +91,12 @@ def test_demo_factsheet_has_every_section_and_the_findings_figures(demo, tmp_pat
     assert (f"Van de {response['approached']} inwoners die voor het onderzoek benaderd werden, "
             f"hebben {response['participated']} mensen ({percent(response['percent'])})") in text
     for pillar in findings["bridge"]["pillars"]:
-        mark = " *" if pillar["significant"] else ""
+        mark = (" ‡" if pillar["direction"] == "declined" else " *") \
+            if pillar["significant"] else ""
         assert f"{pillar['label']} (n={pillar['n']}){mark}" in text
-        assert (f"{percent(pillar['improved'])} van de deelnemers ging vooruit, "
-                f"{percent(pillar['stable'])} bleef gelijk en {percent(pillar['declined'])} "
-                f"ging achteruit (n={pillar['n']})") in text
+        improved, stable, declined = shares(pillar)
+        assert (f"{improved} van de deelnemers ging vooruit, {stable} bleef gelijk en "
+                f"{declined} ging achteruit (n={pillar['n']})") in text
     top_five = findings["professionals"]["ranking"]["top_five"]
     for row in top_five:
         assert row["label"] in text
@@ -108,8 +119,8 @@ def test_english_factsheet(demo, tmp_path):
     findings = study_findings(demo, today=TODAY, language="en")
     for pillar in findings["bridge"]["pillars"]:
         assert f"{pillar['label']} (n={pillar['n']})" in text
-        assert (f"{percent(pillar['improved'])} of the participants improved, "
-                f"{percent(pillar['stable'])} stayed the same") in text
+        improved, stable, _ = shares(pillar)
+        assert f"{improved} of the participants improved, {stable} stayed the same" in text
     assert "N=1,115" in text and "Made with Brugmeter on 1 June 2019" in text
     assert "Vooruitgang" not in text
 
@@ -169,7 +180,7 @@ def test_progress_sentence_groups_pillars_by_the_printed_percentage(demo):
     sentence = next(s.text for s in generated_sentences(findings, "nl") if s.key == "progress")
     large = sentence.split("boeken grote groepen")[0]
     for pillar in findings["bridge"]["pillars"]:
-        shown = int(percent(pillar["improved"])[:-1])
+        shown = int(shares(pillar)[0][:-1])
         assert (pillar["label"].lower() in large) == (shown >= 33), pillar["label"]
 
 
@@ -189,7 +200,7 @@ def test_site_edition_and_the_comparison_of_sites(demo, tmp_path):
     for site in whole["sites"]:
         for cell in site["pillars"]:
             mark = "*" if cell["significant"] else ("†" if cell["p_holm"] is None else "")
-            assert f"{percent(cell['improved'])} (n={cell['n']}){mark}" in text
+            assert f"{pct(cell['counts']['improved'], cell['n'])} (n={cell['n']}){mark}" in text
 
 
 def test_a_site_below_the_minimum_is_shown_without_a_test(study, tmp_path):
@@ -207,7 +218,7 @@ def test_a_site_below_the_minimum_is_shown_without_a_test(study, tmp_path):
     housing = next(cell for cell in leiden["pillars"] if cell["pillar"] == "huisvesting")
     assert housing["n"] == 3 and housing["p"] is None and housing["test_note"]
     _, text = _write(tmp_path, study.id)
-    assert f"{percent(housing['improved'])} (n=3)†" in text
+    assert f"{pct(housing['counts']['improved'], 3)} (n=3)†" in text
 
 
 def test_an_empty_study_gives_a_short_factsheet_that_says_what_is_missing(study, tmp_path):
@@ -347,3 +358,98 @@ def test_long_category_labels_are_wrapped_or_shortened_to_their_room():
     assert len(lines) == 2 and lines[-1].endswith("…")
     assert all(stringWidth(line, style.FONT, 8) <= 150 for line in lines)
     assert charts.fit_label("Inkomen (n=49) *", 150, 8) == "Inkomen (n=49) *"
+
+
+def _pairs(study, plan: dict[str, list[tuple[int, int]]], site_of=lambda index: 0) -> None:
+    """Participants with an intake and a 12-month level per pillar: plan[pillar] = pairs."""
+    people = max(len(pairs) for pairs in plan.values())
+    for index in range(people):
+        pid = participants.add_participant(study.id, participants.ParticipantInput(
+            f"S{index:03}", study.sites[site_of(index)].id, "consented", dt.date(2018, 1, 8)))
+        intake = {pillar: pairs[index][0] for pillar, pairs in plan.items() if index < len(pairs)}
+        last = {pillar: pairs[index][1] for pillar, pairs in plan.items() if index < len(pairs)}
+        bridge.save_assessment(pid, study.moments[0].id, dt.date(2018, 1, 10), intake)
+        bridge.save_assessment(pid, study.moments[2].id, dt.date(2019, 1, 10), last)
+
+
+def test_a_significant_decline_is_called_a_decline_and_marked_apart(study, tmp_path):
+    _pairs(study, {"huisvesting": [(4, 2)] * 10 + [(3, 3)] * 2,
+                   "inkomen": [(2, 4)] * 11 + [(3, 2)],
+                   "sparen": [(2, 2)] * 12})
+    findings = study_findings(study.id, today=TODAY)
+    housing = next(p for p in findings["bridge"]["pillars"] if p["pillar"] == "huisvesting")
+    assert housing["significant"] and housing["direction"] == "declined"
+    sentences = {s.key: s.text for s in generated_sentences(findings, "nl")}
+    assert "Op huisvesting gaan deelnemers significant achteruit." in sentences["significance"]
+    assert "op de pijler inkomen." in sentences["significance"]  # one pillar: singular
+    assert "De achteruitgang is significant" in sentences["pillar.huisvesting"]
+    assert "Op huisvesting en sparen ging niemand vooruit." in sentences["progress"]
+    assert "kleine groep" not in sentences["progress"]  # 0% is nobody, not a small group
+    _, text = _write(tmp_path, study.id)
+    assert "Huisvesting (n=12) ‡" in text and "Inkomen (n=12) *" in text
+
+
+def test_implementation_bullets_do_not_need_interviews(demo, tmp_path):
+    from desktop.models.schema import Coding, Interview
+
+    Coding.delete().execute()
+    Interview.delete().execute()
+    findings = study_findings(demo, today=TODAY)
+    keys = [s.key for s in generated_sentences(findings, "nl")]
+    assert "fidelity" in keys and any(key.startswith("likert.") for key in keys)
+    assert "interviews" not in keys
+    _, text = _write(tmp_path, demo)
+    assert "Professionals pasten gemiddeld" in text
+    assert "Wat hielp volgens deelnemers?" not in text.split("Over het onderzoek")[0]
+    assert "de interviews met deelnemers." in text  # named among what was left out
+
+
+def test_chart_labels_print_what_the_sentences_say(demo, tmp_path):
+    findings = study_findings(demo, today=TODAY)
+    high = findings["questionnaires"][0]["high"]
+    printed = pct(high["intake"]["high"], high["intake"]["n"])
+    sentences = {s.key: s.text for s in generated_sentences(findings, "nl")}
+    assert f"bij de intake {printed} (n={high['intake']['n']})" in \
+        sentences["questionnaire.financial_scarcity.high"]
+    _, text = _write(tmp_path, demo)
+    assert text.count(printed) >= 2  # the bar's label and the sentence
+    rewards = findings["rewards"]["overall"]
+    compared = sum(group["n"] for group in rewards["groups"])
+    assert f"voor de {compared} acties van soorten waarvoor beloond kon worden" in text
+    for group in rewards["groups"]:
+        assert f"(n={group['done']} uitgevoerde acties)" in text
+
+
+def test_more_sites_than_fit_one_table_get_a_second_table(db, tmp_path):
+    study_id = studies.create_study(studies.StudyInput(
+        name="Netwerk", sites=[f"Gemeente {letter}" for letter in "ABCDEFG"]))
+    study = studies.get_study(study_id)
+    _pairs(study, {"inkomen": [(2, 3), (2, 2), (3, 4)] * 7}, site_of=lambda index: index % 7)
+    _, text = _write(tmp_path, study_id)
+    for letter in "ABCDEFG":
+        assert f"Gemeente {letter}" in text
+    assert text.count("Pijler") >= 2  # two tables, each with its header
+
+
+def test_the_footer_name_never_runs_into_the_date(db, tmp_path):
+    name = "Een zeer lange naam van een studie naar Mobility Mentoring in vele gemeenten " * 2
+    study_id = studies.create_study(studies.StudyInput(name=name.strip()[:200]))
+    result, _ = _write(tmp_path, study_id)
+    boxes = subprocess.run(["pdftotext", "-bbox", "-f", "1", "-l", "1", str(result.path), "-"],
+                           check=True, capture_output=True, text=True).stdout
+    footer = [line for line in boxes.splitlines() if 'yMin="80' in line]
+    assert footer  # the footer line, 1 cm above the bottom of the page
+    words = [(float(line.split('xMin="')[1].split('"')[0]),
+              float(line.split('xMax="')[1].split('"')[0]), line.rsplit(">", 2)[-2][:-6])
+             for line in footer]
+    made = min(x for x, _, word in words if word == "Gemaakt")
+    assert all(x_max < made for x_min, x_max, word in words if x_min < made)
+
+
+@pytest.mark.parametrize("seed,size", [(5, 300), (1, 8), (3, 30)])
+@pytest.mark.parametrize("language", ["nl", "en"])
+def test_no_catalogue_key_shows_through(db, tmp_path, seed, size, language):
+    """Every text the factsheet asks for exists: a missing key would print as itself."""
+    study_id = write_demo(size, seed, language)
+    _, text = _write(tmp_path, study_id, language)
+    assert "factsheet." not in text

@@ -14,7 +14,7 @@ from reportlab.lib.utils import simpleSplit
 from reportlab.pdfbase.pdfmetrics import stringWidth
 
 from reports.factsheet import style
-from reports.factsheet.words import whole
+from reports.factsheet.words import decimal, whole
 
 WIDTH = 17 * cm  # the text width of an A4 page with 2 cm margins
 
@@ -149,7 +149,7 @@ def level_axis(legend: Sequence[str], axis_title: str, width: float = 6.2 * cm) 
 
 def paired_means_chart(labels: Sequence[str], intake: Sequence[float], last: Sequence[float],
                        value_range: tuple[float, float], legend: Sequence[str],
-                       axis_title: str) -> Drawing:
+                       axis_title: str, language: str) -> Drawing:
     """Grouped horizontal bars: a scale's mean at intake beside its mean at the last
     measurement, on the scale's own range."""
     rows = len(labels)
@@ -173,7 +173,7 @@ def paired_means_chart(labels: Sequence[str], intake: Sequence[float], last: Seq
     for index, colour in enumerate((style.LAST, style.INTAKE)):
         chart.bars[index].fillColor = colour
         chart.bars[index].strokeColor = None
-    chart.barLabelFormat = _decimal_label
+    chart.barLabelFormat = lambda value: decimal(value, language)
     chart.barLabels.fontName = style.FONT
     chart.barLabels.fontSize = 6.5
     chart.barLabels.boxAnchor = "w"
@@ -186,15 +186,13 @@ def paired_means_chart(labels: Sequence[str], intake: Sequence[float], last: Seq
     return drawing
 
 
-_decimal_label: Callable[[float], str] = "%.2f".__mod__
-
-
 def bar_chart(labels: Sequence[str], values: Sequence[float | None], axis_title: str,
-              value_format: str = "%d%%", maximum: float | None = 100,
+              label: Callable[[float], str], maximum: float | None = 100,
               bar_colours: Sequence[colors.Color] | None = None,
               width: float = 8 * cm) -> Drawing:
     """Vertical bars, one per label (e.g. % high at intake, at the last measurement and in
-    the norm group), each with its value on top; a missing value leaves an empty slot."""
+    the norm group), each with its value on top written by `label` (as the text writes it);
+    a missing value leaves an empty, unlabelled slot."""
     height = 5.4 * cm
     drawing = _drawing(width, height)
     chart = VerticalBarChart()
@@ -209,12 +207,15 @@ def bar_chart(labels: Sequence[str], values: Sequence[float | None], axis_title:
     top = maximum or max([v for v in values if v is not None] + [1]) * 1.15
     chart.valueAxis.valueMin, chart.valueAxis.valueMax = 0, top
     _value_axis(chart)
-    chart.valueAxis.labelTextFormat = value_format
+    chart.valueAxis.labelTextFormat = "%d%%" if maximum == 100 else "%d"
     chart.barWidth = 0.8 * cm
     chart.bars.strokeColor = None
     for index, colour in enumerate(bar_colours or [style.PRIMARY] * len(values)):
         chart.bars[(0, index)].fillColor = colour
-    chart.barLabelFormat = value_format
+    missing = {index for index, value in enumerate(values) if value is None}
+    chart.barLabelFormat = "values"  # the texts below, one per bar
+    chart.barLabelArray = [[("" if index in missing else label(value))
+                            for index, value in enumerate(chart.data[0])]]
     chart.barLabels.fontName = style.FONT
     chart.barLabels.fontSize = 7
     chart.barLabels.boxAnchor = "s"

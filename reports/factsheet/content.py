@@ -70,7 +70,8 @@ def gather(request: FactsheetRequest) -> FactsheetContent:
     stored = narratives.narratives(study.id, language)
     warnings += [text("warning.template", language, part=text(f"narrative.{kind}", language))
                  for kind in OWN_TEXT_EXPECTED if stored[kind].is_template]
-    values = _placeholders(study, language)
+    site = findings["site"]
+    values = _placeholders(study, language, site["name"] if site else None)
     texts = {kind: fill(item.text, values) for kind, item in stored.items()}
     printed = {row.key: row.edited if row.edited is not None and not row.stale
                else row.generated for row in rows}
@@ -99,11 +100,11 @@ def _sentence_rows(study_id: int, request: FactsheetRequest,
     return rows
 
 
-def _placeholders(study: StudyInfo, language: str) -> dict[str, str]:
-    place = study.municipality or study.organisation or study.name
+def _placeholders(study: StudyInfo, language: str, site: str | None) -> dict[str, str]:
+    place = site or study.municipality or study.organisation or study.name
     return {
         "study": study.name,
-        "municipality": place,
+        "municipality": place,  # a site's edition speaks of that site
         "organisation": study.organisation or text("the_researchers", language),
         "period_start": month_year(study.period_start, language) or "–",
         "period_end": month_year(study.period_end, language) or "–",

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from reportlab.lib.pagesizes import A4
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageTemplate
 
@@ -98,7 +99,8 @@ def _build(content: FactsheetContent, story: list[Flowable], path: Path,
             self.line(style.PAGE_MARGIN, 1.45 * 28.35, width - style.PAGE_MARGIN, 1.45 * 28.35)
             self.setFont(style.FONT, 7)
             self.setFillColor(style.MUTED)
-            self.drawString(style.PAGE_MARGIN, 1.0 * 28.35, _fit(footer_left, 70))
+            room = width / 2 - style.PAGE_MARGIN - stringWidth(generated, style.FONT, 7) / 2 - 12
+            self.drawString(style.PAGE_MARGIN, 1.0 * 28.35, _fit(footer_left, room))
             self.drawCentredString(width / 2, 1.0 * 28.35, generated)
             self.drawRightString(width - style.PAGE_MARGIN, 1.0 * 28.35,
                                  text("footer.page", language, page=self._pageNumber,
@@ -120,5 +122,10 @@ def _build(content: FactsheetContent, story: list[Flowable], path: Path,
     return counted[0]
 
 
-def _fit(value: str, characters: int) -> str:
-    return value if len(value) <= characters else value[: characters - 1] + "…"
+def _fit(value: str, room: float) -> str:
+    """The footer's study name shortened with "…" to the room left of the date."""
+    if stringWidth(value, style.FONT, 7) <= room:
+        return value
+    while value and stringWidth(value + "…", style.FONT, 7) > room:
+        value = value[:-1]
+    return value.rstrip() + "…"

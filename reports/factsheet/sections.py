@@ -35,7 +35,10 @@ from reports.factsheet.words import (
     n_range,
     number,
     percent,
+    plain,
+    share,
     text,
+    whole,
 )
 
 Section = Callable[[FactsheetContent], list[Flowable]]
@@ -89,17 +92,17 @@ def missing(message: str) -> Paragraph:
 
 
 def _table(rows: list[list[Any]], widths: list[float], header_rows: int = 1,
-           numeric_from: int = 1) -> Table:
+           numeric_from: int = 1, numeric_to: int = -1) -> Table:
+    """A findings table; columns numeric_from..numeric_to (header included) align right."""
     table = Table(rows, colWidths=widths, repeatRows=header_rows, hAlign="LEFT")
     table.setStyle(TableStyle([
         ("FONT", (0, 0), (-1, -1), style.FONT, 8),  # the table's own default is Helvetica
-        ("FONT", (0, 0), (-1, -1), style.FONT, 8),
         ("FONT", (0, 0), (-1, header_rows - 1), style.BOLD, 8),
         ("TEXTCOLOR", (0, 0), (-1, -1), style.TEXT),
         ("LINEBELOW", (0, header_rows - 1), (-1, header_rows - 1), 0.6, style.PRIMARY),
         ("LINEBELOW", (0, -1), (-1, -1), 0.4, style.RULE),
         ("ROWBACKGROUNDS", (0, header_rows), (-1, -1), [colors.white, style.BAND]),
-        ("ALIGN", (numeric_from, 0), (-1, -1), "RIGHT"),
+        ("ALIGN", (numeric_from, 0), (numeric_to, -1), "RIGHT"),
         ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
         ("TOPPADDING", (0, 0), (-1, -1), 2.5),
         ("BOTTOMPADDING", (0, 0), (-1, -1), 2.5),
@@ -161,7 +164,7 @@ def participants(content: FactsheetContent) -> list[Flowable]:
                          number(moment["missing"], language),
                          Paragraph(escape(reasons), _styles()["cell"])])
         flowables.append(_table(rows, [4.2 * cm, 2.2 * cm, 2.2 * cm, 8.4 * cm],
-                                numeric_from=1))
+                                numeric_from=1, numeric_to=2))
         flowables.append(Spacer(0, 4))
     return flowables
 
@@ -171,9 +174,22 @@ def about_bridge(content: FactsheetContent) -> list[Flowable]:
     return [heading(content, "about_bridge"), *body] if body else []
 
 
+def _mark(row: dict[str, Any]) -> str:
+    """* for a significant improvement, ‡ for a significant decline (never the same mark)."""
+    if not row["significant"]:
+        return ""
+    return "‡" if row["direction"] == "declined" else "*"
+
+
 def _pillar_label(row: dict[str, Any]) -> str:
-    mark = " *" if row["significant"] else ""
-    return f"{row['label']} (n={row['n']}){mark}"
+    mark = _mark(row)
+    return f"{row['label']} (n={row['n']})" + (f" {mark}" if mark else "")
+
+
+def _shares(row: dict[str, Any]) -> tuple[float, float, float]:
+    """The pillar's improved / stable / declined in %, from the counts (what share() prints)."""
+    counts, n = row["counts"], row["n"]
+    return tuple(100 * counts[kind] / n for kind in ("improved", "stable", "declined"))
 
 
 def progress(content: FactsheetContent) -> list[Flowable]:
@@ -182,10 +198,11 @@ def progress(content: FactsheetContent) -> list[Flowable]:
     flowables: list[Flowable] = [heading(content, "progress"), *sentence(content, "progress")]
     if not measured:
         return [KeepTogether(flowables)]
-    ordered = sorted(measured, key=lambda row: -row["improved"])
+    ordered = sorted(measured, key=lambda row: -_shares(row)[0])
+    shares = [_shares(row) for row in ordered]
     chart = charts.progress_chart(
-        [_pillar_label(row) for row in ordered], [row["improved"] for row in ordered],
-        [row["stable"] for row in ordered], [row["declined"] for row in ordered],
+        [_pillar_label(row) for row in ordered], [s[0] for s in shares],
+        [s[1] for s in shares], [s[2] for s in shares],
         [text(f"legend.{kind}", language) for kind in ("improved", "stable", "declined")],
         text("axis.share_participants", language))
     return [KeepTogether([*flowables, chart, _significance_note(content)])]
@@ -195,38 +212,45 @@ def _significance_note(content: FactsheetContent, key: str = "note.significance"
                        ) -> Paragraph:
     bridge = content.findings["bridge"]
     return Paragraph(escape(text(key, content.language,
-                                 alpha=decimal(bridge["alpha"], content.language),
+                                 alpha=plain(bridge["alpha"], content.language),
                                  min_pairs=bridge["min_pairs"])), _styles()["small"])
+
+
+SITES_PER_TABLE = 4  # more sites than this get a second table below the first
 
 
 def sites(content: FactsheetContent) -> list[Flowable]:
     compared = content.findings.get("sites") or []
-    if not compared:
-        return []
+    if not any(cell["n"] for site in compared for cell in site["pillars"]):
+        return []  # one site, or no pairs anywhere yet: nothing to compare
     language = content.language
     s = _styles()
-    names = [site["site"] or text("no_site", language) for site in compared]
-    header = [Paragraph(escape(text("table.pillar", language)), s["cell_bold"])] + [
-        Paragraph(escape(name), s["cell_bold"]) for name in names]
-    rows = [header]
-    pillars = compared[0]["pillars"]
-    for index, pillar in enumerate(pillars):
-        row: list[Any] = [pillar["label"]]
-        for site in compared:
-            cell = site["pillars"][index]
-            if not cell["n"]:
-                row.append("–")
-                continue
-            mark = "*" if cell["significant"] else ("†" if cell["p_holm"] is None else "")
-            row.append(f"{percent(cell['improved'])} (n={cell['n']}){mark}")
-        rows.append(row)
-    width = (charts.WIDTH - 3.6 * cm) / len(compared)
-    table = _table(rows, [3.6 * cm] + [width] * len(compared))
-    return [heading(content, "sites"), *sentence(content, "sites"),
-            Paragraph(escape(text("sites_lead", language)), s["body"]), table,
-            Paragraph(escape(text("note.sites", language,
-                                  min_pairs=content.findings["bridge"]["min_pairs"])),
-                      s["small"])]
+    flowables: list[Flowable] = []
+    for first in range(0, len(compared), SITES_PER_TABLE):
+        group = compared[first:first + SITES_PER_TABLE]
+        header = [Paragraph(escape(text("table.pillar", language)), s["cell_bold"])] + [
+            Paragraph(escape(site["site"] or text("no_site", language)), s["cell_bold_right"])
+            for site in group]
+        rows = [header]
+        for index, pillar in enumerate(compared[0]["pillars"]):
+            row: list[Any] = [Paragraph(escape(pillar["label"]), s["cell"])]
+            for site in group:
+                cell = site["pillars"][index]
+                if not cell["n"]:
+                    row.append("–")
+                    continue
+                mark = _mark(cell) or ("†" if cell["p_holm"] is None else "")
+                row.append(f"{share(cell['counts']['improved'], cell['n'])} "
+                           f"(n={cell['n']}){mark}")
+            rows.append(row)
+        width = (charts.WIDTH - 3.6 * cm) / SITES_PER_TABLE
+        flowables += [_table(rows, [3.6 * cm] + [width] * len(group)), Spacer(0, 6)]
+    lead = [heading(content, "sites"), Paragraph(escape(text("sites_lead", language)),
+                                                 s["body"])]
+    note = Paragraph(escape(text("note.sites", language,
+                                 min_pairs=content.findings["bridge"]["min_pairs"])),
+                     s["small"])
+    return [KeepTogether([*lead, flowables[0]]), *flowables[1:], note]
 
 
 def pillars(content: FactsheetContent) -> list[Flowable]:
@@ -287,13 +311,13 @@ def questionnaires(content: FactsheetContent) -> list[Flowable]:
             better = text("axis.lower_is_better" if scale["best"] == "min"
                           else "axis.higher_is_better", language)
             part.append(charts.paired_means_chart(
-                [f"{row['label']} (n={row['n']}){' *' if row['significant'] else ''}"
+                [f"{row['label']} (n={row['n']})" + (f" {_mark(row)}" if _mark(row) else "")
                  for row in scales],
                 [row["intake"]["mean"] for row in scales], [row["last"]["mean"] for row in scales],
                 (scale["min"], scale["max"]),
                 [text("legend.intake", language), text("legend.last", language)],
                 text("axis.mean_score", language, low=scale["min"], high=scale["max"],
-                     better=better)))
+                     better=better), language))
             part.append(_significance_note(content, "note.significance_scales"))
         flowables.append(KeepTogether(part))
         high = questionnaire.get("high")
@@ -306,14 +330,15 @@ def _high_block(content: FactsheetContent, questionnaire: dict[str, Any]) -> Flo
     language, high = content.language, questionnaire["high"]
     labels = [text("legend.intake_n", language, n=high["intake"]["n"]),
               text("legend.last_n", language, n=high["last"]["n"])]
-    values = [high["intake"]["percent"], high["last"]["percent"] if high["last"]["n"] else None]
+    values = [100 * high["intake"]["high"] / high["intake"]["n"],
+              100 * high["last"]["high"] / high["last"]["n"] if high["last"]["n"] else None]
     colours = [style.INTAKE, style.LAST]
     if high["norm"]:
         labels.append(text("legend.norm_n", language, n=number(high["norm"]["n"], language)))
         values.append(high["norm"]["percent_high"])
         colours.append(style.NORM)
-    chart = charts.bar_chart(labels, values, text("axis.share_high", language), "%d%%", 100,
-                             colours)
+    chart = charts.bar_chart(labels, values, text("axis.share_high", language),
+                             lambda value: f"{whole(value)}%", 100, colours)
     words = sentence(content, f"questionnaire.{questionnaire['instrument']}.high")
     table = Table([[chart, words[0] if words else ""]], colWidths=[8.4 * cm, 8.6 * cm],
                   hAlign="LEFT")
@@ -325,27 +350,29 @@ def _high_block(content: FactsheetContent, questionnaire: dict[str, Any]) -> Flo
 
 def rewards(content: FactsheetContent) -> list[Flowable]:
     found = content.findings.get("rewards")
-    if not found or not found["n_actions"]:
-        return []
+    groups = [group for group in found["overall"]["groups"] if group["n"]] if found else []
+    if not groups:
+        return []  # no actions, or none of a rewardable type
     language = content.language
-    groups = [group for group in found["overall"]["groups"] if group["n"]]
     flowables: list[Flowable] = [heading(content, "rewards"), *sentence(content, "rewards")]
-    if groups and any(group["median_days"] is not None for group in groups):
+    if any(group["median_days"] is not None for group in groups):
         chart = charts.bar_chart(
-            [f"{group['group']} (n={group['n']})" for group in groups],
+            [f"{group['group']} (n={group['done']})" for group in groups],
             [group["median_days"] for group in groups], text("axis.median_days", language),
-            "%d", None, [style.LAST, style.ACCENT, style.NORM, style.INTAKE][:len(groups)],
+            lambda value: decimal(value, language, 0), None,
+            [style.LAST, style.INTAKE, style.NORM, style.PRIMARY_LIGHT][:len(groups)],
             width=9 * cm)
         rows = [[text("table.group", language), text("table.actions", language),
                  text("table.done", language), text("table.median_days", language),
                  text("table.iqr", language)]]
         for group in groups:
-            rows.append([group["group"], number(group["n"], language),
-                         percent(group["percent_done"]),
+            rows.append([Paragraph(escape(group["group"]), _styles()["cell"]),
+                         number(group["n"], language),
+                         share(group["done"], group["n"]),
                          decimal(group["median_days"], language, 0),
                          f"{decimal(group['q1'], language, 0)}–{decimal(group['q3'], language, 0)}"
                          if group["q1"] is not None else "–"])
-        table = _table(rows, [2.3 * cm, 1.2 * cm, 1.3 * cm, 1.5 * cm, 1.4 * cm])
+        table = _table(rows, [2.2 * cm, 1.3 * cm, 1.4 * cm, 1.5 * cm, 1.4 * cm])
         layout = Table([[chart, table]], colWidths=[9.2 * cm, 7.8 * cm], hAlign="LEFT")
         layout.setStyle(TableStyle([("FONT", (0, 0), (-1, -1), style.FONT, 8),
                                     ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
@@ -387,7 +414,7 @@ def professionals(content: FactsheetContent) -> list[Flowable]:
         flowables += [table, Paragraph(escape(text(
             "note.borda", content.language, n=found["ranking"]["n"],
             places=found["ranking"]["places"])), _styles()["small"])]
-    return flowables
+    return [KeepTogether(flowables)]
 
 
 def interviews(content: FactsheetContent) -> list[Flowable]:
@@ -439,19 +466,20 @@ def method(content: FactsheetContent) -> list[Flowable]:
     bridge = findings["bridge"]
     measured = [row["n"] for row in bridge["pillars"] if row["n"]]
     lines = [text("method.bridge", language, n=n_range(measured) if measured else "0",
-                  alpha=decimal(bridge["alpha"], language), min_pairs=bridge["min_pairs"])]
+                  alpha=plain(bridge["alpha"], language), min_pairs=bridge["min_pairs"])]
     if any(sum(q["responses"].values()) for q in findings.get("questionnaires", [])):
         lines.append(text("method.questionnaires", language))
     rewards = findings.get("rewards")
-    if rewards and rewards["n_actions"]:
-        lines.append(text("method.rewards", language, n=rewards["n_actions"]))
+    compared = sum(group["n"] for group in rewards["overall"]["groups"]) if rewards else 0
+    if compared:
+        lines.append(text("method.rewards", language, n=compared))
     professionals = findings.get("professionals")
     if professionals and professionals["respondents"]:
         lines.append(text("method.professionals", language, n=professionals["respondents"]))
     interviews_found = findings.get("interviews")
     if interviews_found and interviews_found["coded"]:
         lines.append(_interview_method(interviews_found, language))
-    left_out = [text(f"heading.{key}", language) for key, present in _data_present(content)
+    left_out = [text(f"part.{key}", language) for key, present in _data_present(content)
                 if not present]
     if left_out:
         lines.append(text("method.left_out", language, parts=listing(left_out, language)))
@@ -477,7 +505,8 @@ def _data_present(content: FactsheetContent) -> list[tuple[str, bool]]:
         ("progress", any(row["n"] for row in findings["bridge"]["pillars"])),
         ("questionnaires", any(sum(q["responses"].values())
                                for q in findings.get("questionnaires", []))),
-        ("rewards", bool(findings.get("rewards") and findings["rewards"]["n_actions"])),
+        ("rewards", bool(findings.get("rewards")
+                         and any(g["n"] for g in findings["rewards"]["overall"]["groups"]))),
         ("professionals", bool(findings.get("professionals")
                                and findings["professionals"]["respondents"])),
         ("interviews", bool(findings.get("interviews")

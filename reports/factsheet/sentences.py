@@ -9,14 +9,15 @@ from dataclasses import dataclass
 from typing import Any
 
 from reports.factsheet.words import (
+    counted,
     decimal,
     listing,
     n_range,
     number,
     p_value,
     percent,
+    share,
     text,
-    whole,
 )
 
 # Where a pillar's % improved (as printed, in whole numbers) puts it in the progress sentence.
@@ -45,7 +46,8 @@ def generated_sentences(findings: dict[str, Any], language: str) -> list[Sentenc
     add("significance", "pillars", significance_sentence(findings["bridge"], language))
     for pillar in pillars:
         if pillar["n"]:
-            add(f"pillar.{pillar['pillar']}", "pillars", pillar_sentence(pillar, language))
+            add(f"pillar.{pillar['pillar']}", "pillars",
+                pillar_sentence(pillar, language, findings["bridge"]["alpha"]))
     for questionnaire in findings.get("questionnaires", []):
         key = questionnaire["instrument"]
         add(f"questionnaire.{key}", "questionnaires",
@@ -58,13 +60,13 @@ def generated_sentences(findings: dict[str, Any], language: str) -> list[Sentenc
     professionals = findings.get("professionals")
     if professionals and professionals["respondents"]:
         add("professionals", "professionals", professionals_sentence(professionals, language))
-    interviews = findings.get("interviews")
-    if interviews and interviews["coded_participant_interviews"]:
-        add("interviews", "interviews", interviews_sentence(interviews, language))
         for item in professionals["likert"]:
             if item["n"]:
                 add(f"likert.{item['item']}", "implementation", likert_sentence(item, language))
         add("fidelity", "implementation", fidelity_sentence(professionals["fidelity"], language))
+    interviews = findings.get("interviews")
+    if interviews and interviews["coded_participant_interviews"]:
+        add("interviews", "interviews", interviews_sentence(interviews, language))
     return found
 
 
@@ -76,7 +78,8 @@ def response_sentence(response: dict[str, Any], language: str) -> str:
                     percent=percent(response["percent"]))
     withdrawn = response["statuses"].get("withdrawn", 0)
     if withdrawn:
-        sentence += " " + text("s.response_withdrawn", language, withdrawn=withdrawn)
+        sentence += " " + counted("s.response_withdrawn", withdrawn, language,
+                                  withdrawn=withdrawn)
     return sentence
 
 
@@ -84,26 +87,38 @@ def _name(row: dict[str, Any]) -> str:
     return row["label"].lower()  # pillar names run lower case in a sentence, as in the seed
 
 
+def improved_share(row: dict[str, Any]) -> str:
+    """A pillar's % improved as every chart and sentence prints it, from the counts."""
+    return share(row["counts"]["improved"], row["n"])
+
+
 def progress_sentence(pillars: list[dict[str, Any]], language: str) -> str:
     measured = [row for row in pillars if row["n"]]
     if not measured:
         return text("s.progress_none", language)
-    ordered = sorted(measured, key=lambda row: -row["improved"])
-    shown = {row["pillar"]: whole(row["improved"]) for row in ordered}  # as printed
-    large = [_name(r) for r in ordered if shown[r["pillar"]] >= LARGE_GROUP]
-    middle = [_name(r) for r in ordered if SMALL_GROUP <= shown[r["pillar"]] < LARGE_GROUP]
-    small = [_name(r) for r in ordered if shown[r["pillar"]] < SMALL_GROUP]
+    ordered = sorted(measured, key=lambda row: -row["counts"]["improved"] / row["n"])
+    shown = {row["pillar"]: int(improved_share(row)[:-1]) for row in ordered}  # as printed
+    tiers = {
+        "large": [_name(r) for r in ordered if shown[r["pillar"]] >= LARGE_GROUP],
+        "middle": [_name(r) for r in ordered if SMALL_GROUP <= shown[r["pillar"]] < LARGE_GROUP],
+        "small": [_name(r) for r in ordered if 0 < shown[r["pillar"]] < SMALL_GROUP],
+        "nobody": [_name(r) for r in ordered if not r["counts"]["improved"]],
+    }
     parts = [text("s.progress_intro", language, n=n_range([r["n"] for r in measured]))]
-    if large:
-        parts.append(text("s.progress_large", language, pillars=listing(large, language),
-                          threshold=LARGE_GROUP))
-    if middle:
-        parts.append(text("s.progress_middle" if large else "s.progress_middle_first", language,
-                          pillars=listing(middle, language), low=SMALL_GROUP,
-                          high=LARGE_GROUP - 1))
-    if small:
-        parts.append(text("s.progress_small", language, pillars=listing(small, language),
-                          threshold=SMALL_GROUP))
+    if tiers["large"]:
+        parts.append(counted("s.progress_large", len(tiers["large"]), language,
+                             pillars=listing(tiers["large"], language), threshold=LARGE_GROUP))
+    if tiers["middle"]:
+        key = "s.progress_middle" if tiers["large"] else "s.progress_middle_first"
+        parts.append(counted(key, len(tiers["middle"]), language,
+                             pillars=listing(tiers["middle"], language), low=SMALL_GROUP,
+                             high=LARGE_GROUP - 1))
+    if tiers["small"]:
+        parts.append(text("s.progress_small", language,
+                          pillars=listing(tiers["small"], language), threshold=SMALL_GROUP))
+    if tiers["nobody"]:
+        parts.append(text("s.progress_nobody", language,
+                          pillars=listing(tiers["nobody"], language)))
     return " ".join(parts)
 
 
@@ -118,7 +133,8 @@ def significance_sentence(bridge: dict[str, Any], language: str) -> str:
     untested = [_name(r) for r in measured if r["p_holm"] is None]
     parts = [text("s.pillars_intro", language, n=n_range([r["n"] for r in measured]))]
     if improved:
-        parts.append(text("s.pillars_improved", language, pillars=listing(improved, language)))
+        parts.append(counted("s.pillars_improved", len(improved), language,
+                             pillars=listing(improved, language)))
     if declined:
         parts.append(text("s.pillars_declined", language, pillars=listing(declined, language)))
     if unchanged:
@@ -131,26 +147,26 @@ def significance_sentence(bridge: dict[str, Any], language: str) -> str:
     return " ".join(parts)
 
 
-def _test_words(row: dict[str, Any], language: str) -> str:
+def _test_words(row: dict[str, Any], language: str, alpha: float) -> str:
     """The outcome of one Holm-adjusted paired test, in words."""
     if row["p_holm"] is None:
         return text("s.no_test", language)
     if row["significant"]:
         return text(f"s.significant_{row['direction']}", language,
-                    p=p_value(row["p_holm"], language), r=decimal(row["r"], language))
-    return text("s.not_significant", language, p=p_value(row["p_holm"], language))
+                    p=p_value(row["p_holm"], language, alpha), r=decimal(row["r"], language))
+    return text("s.not_significant", language, p=p_value(row["p_holm"], language, alpha))
 
 
-def pillar_sentence(row: dict[str, Any], language: str) -> str:
-    intake, last = row["distribution"]["intake"], row["distribution"]["last"]
-    low_intake = (intake.get("1", 0) + intake.get("2", 0)) / row["n"] * 100
-    low_last = (last.get("1", 0) + last.get("2", 0)) / row["n"] * 100
+def pillar_sentence(row: dict[str, Any], language: str, alpha: float = 0.05) -> str:
+    intake, last, n = row["distribution"]["intake"], row["distribution"]["last"], row["n"]
+    counts = row["counts"]
     return " ".join((
-        text("s.pillar_shares", language, improved=percent(row["improved"]),
-             stable=percent(row["stable"]), declined=percent(row["declined"]), n=row["n"]),
-        _test_words(row, language),
-        text("s.pillar_low_levels", language, intake=percent(low_intake),
-             last=percent(low_last)),
+        text("s.pillar_shares", language, improved=share(counts["improved"], n),
+             stable=share(counts["stable"], n), declined=share(counts["declined"], n), n=n),
+        _test_words(row, language, alpha),
+        text("s.pillar_low_levels", language,
+             intake=share(intake.get("1", 0) + intake.get("2", 0), n),
+             last=share(last.get("1", 0) + last.get("2", 0), n)),
     ))
 
 
@@ -160,11 +176,12 @@ def questionnaire_sentence(found: dict[str, Any], language: str) -> str:
     if worst:
         parts.append(text("s.q_worst", language, label=worst["label"].rstrip("."),
                           n=worst["n"]))
-    tested = [row for row in found["scales"] if row["n"]]
-    if not tested:
+    paired = [row for row in found["scales"] if row["n"]]
+    if not paired:
         parts.append(text("s.q_no_pairs", language))
         return " ".join(parts)
-    parts.append(text("s.q_pairs", language, n=n_range([row["n"] for row in tested])))
+    parts.append(text("s.q_pairs", language, n=n_range([row["n"] for row in paired])))
+    tested = [row for row in paired if row["p_holm"] is not None]
     significant = [row for row in tested if row["significant"]]
     better = [row["label"] for row in significant if row["direction"] == "improved"]
     worse = [row["label"] for row in significant if row["direction"] == "declined"]
@@ -172,15 +189,29 @@ def questionnaire_sentence(found: dict[str, Any], language: str) -> str:
         parts.append(text("s.q_improved", language, scales=listing(better, language)))
     if worse:
         parts.append(text("s.q_declined", language, scales=listing(worse, language)))
-    if not significant:
+    if not tested:
+        parts.append(text("s.q_untested", language, min_pairs=found["min_pairs"]))
+    elif not significant:
         parts.append(text("s.q_none_significant", language))
-    largest = found.get("largest_improvement")
-    if largest and largest["improvement"] and largest["improvement"] > 0:
+    largest = _largest_item(found)
+    if largest:
         key = "s.q_largest" if largest["significant"] else "s.q_largest_not_significant"
         parts.append(text(key, language, label=largest["label"].rstrip("."),
                           improvement=decimal(largest["improvement"], language),
                           n=largest["n"]))
     return " ".join(parts)
+
+
+def _largest_item(found: dict[str, Any]) -> dict[str, Any] | None:
+    """The item with the largest mean improvement, named only when its test does not point
+    the other way (a mean gain with a significant decline by the ranks would contradict)."""
+    largest = found.get("largest_improvement")
+    if not largest or not largest["improvement"] or largest["improvement"] <= 0:
+        return None
+    item = next((row for row in found["items"] if row["item"] == largest["item"]), None)
+    if largest["significant"] and (item is None or item["direction"] != "improved"):
+        return None
+    return largest
 
 
 def high_sentence(found: dict[str, Any], language: str) -> str:
@@ -193,12 +224,15 @@ def high_sentence(found: dict[str, Any], language: str) -> str:
         parts.append(text("s.high_norm", language, percent=percent(norm["percent_high"]),
                           n=number(norm["n"], language),
                           label=f" ({norm['label']})" if norm["label"] else ""))
-    parts.append(text("s.high_intake", language, percent=percent(high["intake"]["percent"]),
+    parts.append(text("s.high_intake" if norm else "s.high_intake_alone", language,
+                      percent=share(high["intake"]["high"], high["intake"]["n"]),
                       n=high["intake"]["n"]))
     pairs = high["pairs"]
     if pairs["intake"]["n"]:
-        parts.append(text("s.high_pairs", language, intake=percent(pairs["intake"]["percent"]),
-                          last=percent(pairs["last"]["percent"]), n=pairs["intake"]["n"]))
+        parts.append(text("s.high_pairs", language,
+                          intake=share(pairs["intake"]["high"], pairs["intake"]["n"]),
+                          last=share(pairs["last"]["high"], pairs["last"]["n"]),
+                          n=pairs["intake"]["n"]))
     return " ".join(parts)
 
 
@@ -210,21 +244,22 @@ def reward_sentence(rewards: dict[str, Any], language: str) -> str:
     described = listing([text("s.reward_group", language, group=group["group"],
                               median=decimal(group["median_days"], language, 0)
                               if group["median_days"] is not None else "–",
-                              n=group["n"]) for group in groups], language)
+                              n=group["done"]) for group in groups], language)
     parts = [text("s.reward_groups", language, groups=described)]
     if overall["p"] is None:
         parts.append(text("s.reward_no_test", language))
     elif overall["significant"]:
-        parts.append(text("s.reward_significant", language, p=p_value(overall["p"], language)))
+        parts.append(text("s.reward_significant", language,
+                          p=p_value(overall["p"], language, rewards["alpha"])))
     else:
         parts.append(text("s.reward_not_significant", language,
-                          p=p_value(overall["p"], language)))
+                          p=p_value(overall["p"], language, rewards["alpha"])))
     return " ".join(parts)
 
 
 def professionals_sentence(found: dict[str, Any], language: str) -> str:
-    sentence = text("s.professionals", language, n=found["respondents"],
-                    complete=found["complete"])
+    sentence = counted("s.professionals", found["respondents"], language,
+                       n=found["respondents"], complete=found["complete"])
     if any(row["tied"] for row in found["ranking"]["top_five"]):
         sentence += " " + text("s.professionals_tied", language)
     return sentence
@@ -247,9 +282,10 @@ def interviews_sentence(found: dict[str, Any], language: str) -> str:
 
 
 def likert_sentence(item: dict[str, Any], language: str) -> str:
-    return text("s.likert", language, agree=percent(item["agree"]),
+    counts = item["counts"]
+    return text("s.likert", language, agree=share(counts["agree"], item["n"]),
                 label=item["label"].rstrip("."), n=item["n"],
-                disagree=percent(item["disagree"]))
+                disagree=share(counts["disagree"], item["n"]))
 
 
 def fidelity_sentence(fidelity: dict[str, Any], language: str) -> str:
@@ -258,6 +294,6 @@ def fidelity_sentence(fidelity: dict[str, Any], language: str) -> str:
         return ""
     sentence = text("s.fidelity", language, percent=percent(fidelity["mean_per_professional"]),
                     n=fidelity["n_professionals"])
-    lowest = min(steps, key=lambda step: step["percent"])
+    lowest = min(steps, key=lambda step: step["applied"] / step["n"])
     return sentence + " " + text("s.fidelity_lowest", language, label=lowest["label"],
-                                 percent=percent(lowest["percent"]), n=lowest["n"])
+                                 percent=share(lowest["applied"], lowest["n"]), n=lowest["n"])

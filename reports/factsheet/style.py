@@ -9,7 +9,7 @@ from pathlib import Path
 
 import reportlab
 from reportlab.lib import colors
-from reportlab.lib.enums import TA_LEFT
+from reportlab.lib.enums import TA_LEFT, TA_RIGHT
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import cm
 from reportlab.pdfbase import pdfmetrics
@@ -82,5 +82,7 @@ def styles() -> dict[str, ParagraphStyle]:
         "cell": ParagraphStyle("cell", body, fontSize=8, leading=10, spaceAfter=0),
         "cell_bold": ParagraphStyle("cell_bold", body, fontName=BOLD, fontSize=8, leading=10,
                                     spaceAfter=0),
+        "cell_bold_right": ParagraphStyle("cell_bold_right", body, fontName=BOLD, fontSize=8,
+                                          leading=10, spaceAfter=0, alignment=TA_RIGHT),
         "missing": ParagraphStyle("missing", body, fontName=ITALIC, textColor=MUTED),
     }

@@ -45,12 +45,34 @@ def percent(value: float | None) -> str:
     return "–" if value is None else f"{whole(value)}%"
 
 
-def p_value(p: float | None, language: str) -> str:
+def share(count: int, total: int) -> str:
+    """count of total as a whole percentage, rounded once from the counts (a percentage
+    already rounded to one decimal would round twice: 5 of 11 is 45%, not 46%)."""
+    return "–" if not total else f"{whole(100 * count / total)}%"
+
+
+def plain(value: float, language: str) -> str:
+    """A number with the digits it has (α = 0,025, not 0,03)."""
+    written = f"{value:g}"
+    return written.replace(".", ",") if language == "nl" else written
+
+
+def p_value(p: float | None, language: str, alpha: float = 0.05) -> str:
+    """"p = 0,032"; with more digits where three would round onto α from either side, so a
+    significant p never reads as "p = 0,050"."""
     if p is None:
         return "–"
     if p < 0.001:
         return "p < " + decimal(0.001, language, 3)
-    return "p = " + decimal(p, language, 3)
+    digits = 3
+    while digits < 6 and round(p, digits) == round(alpha, digits) and p != alpha:
+        digits += 1
+    return "p = " + decimal(p, language, digits)
+
+
+def counted(key: str, count: int, language: str, **params: object) -> str:
+    """The singular text (`key_one`) for one, the plural for any other count."""
+    return text(f"{key}_one" if count == 1 else key, language, **params)
 
 
 def n_range(values: Sequence[int]) -> str:
