@@ -47,6 +47,15 @@ def _parser() -> argparse.ArgumentParser:
     factsheet.add_argument("--site", help="one site's edition (default: the whole study)")
     factsheet.add_argument("--alpha", type=float, default=0.05, help="significance level")
 
+    export = commands.add_parser("export-xlsx", help="write the Excel workbook (and SPSS files)")
+    export.add_argument("--db", dest="db_command", help="database file or URL")
+    export.add_argument("--study", help="study name, when the database holds several")
+    export.add_argument("-o", "--output", type=Path, required=True, help="target .xlsx file")
+    export.add_argument("--sav", action="store_true",
+                        help="also one SPSS file per data sheet beside it: OUT-<sheet>.sav")
+    export.add_argument("--lang", dest="export_lang", choices=i18n.LANGUAGES,
+                        help="language of the labels (default: the study's)")
+
     instrument = commands.add_parser("instrument", help="list, import and set up instruments")
     actions = instrument.add_subparsers(dest="action", required=True)
     listing = actions.add_parser("list", help="instruments in the database and the study's")
@@ -100,6 +109,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _findings(target, args.study, args.json, args.alpha)
         if args.command == "factsheet":
             return _factsheet(target, args)
+        if args.command == "export-xlsx":
+            return _export_xlsx(target, args)
         if args.command == "instrument":
             return _instrument(target, args)
         if args.command == "survey":
@@ -192,6 +203,22 @@ def _factsheet(target: str | None, args: argparse.Namespace) -> int:
     for warning in result.warnings:
         print(tr("cli.warning", message=warning), file=sys.stderr)
     print(tr("cli.factsheet_written", path=result.path, pages=result.pages))
+    return 0
+
+
+def _export_xlsx(target: str | None, args: argparse.Namespace) -> int:
+    from desktop.models.services.studies import resolve_study
+    from reports.workbook import write_sav, write_workbook
+
+    _open(target, create=False)
+    study = resolve_study(args.study)
+    language = args.export_lang or study.language
+    result = write_workbook(study.id, args.output, language=language)
+    print(tr("cli.workbook_written", path=result.path, sheets=len(result.sheets),
+             rows=sum(result.rows.values())))
+    if args.sav:
+        written = write_sav(study.id, args.output, language=language)
+        print(tr("cli.sav_written", count=len(written.paths), example=written.paths[0]))
     return 0
 
 

@@ -1,0 +1,42 @@
+"""The one list of data sheets. A new kind of data adds its builder here and is then in the
+workbook, in the codebook and in the SPSS files: each builder gives the sheet(s) of its kind."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from reports.workbook.columns import Sheet
+from reports.workbook.context import ExportContext
+from reports.workbook.participant_sheets import (
+    actions_sheet,
+    bridge_sheet,
+    bridge_wide_sheet,
+    participants_sheet,
+)
+from reports.workbook.professional_sheets import (
+    professionals_sheet,
+    survey_sheet,
+    survey_wide_sheet,
+)
+from reports.workbook.questionnaire_sheets import questionnaire_sheets
+
+SheetKind = Callable[[ExportContext], Sheet | list[Sheet]]
+
+DATA_SHEETS: tuple[SheetKind, ...] = (
+    participants_sheet,
+    bridge_sheet,
+    bridge_wide_sheet,
+    questionnaire_sheets,
+    professionals_sheet,
+    survey_sheet,
+    survey_wide_sheet,
+    actions_sheet,
+)
+
+
+def data_sheets(ctx: ExportContext) -> list[Sheet]:
+    sheets: list[Sheet] = []
+    for kind in DATA_SHEETS:
+        made = kind(ctx)
+        sheets += made if isinstance(made, list) else [made]
+    return sheets
