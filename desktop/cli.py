@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from desktop import __version__, i18n
+from desktop import __version__, cli_interviews, i18n
 from desktop.i18n import tr
 from desktop.models.errors import BrugmeterError
 
@@ -87,11 +87,12 @@ def _parser() -> argparse.ArgumentParser:
     professional_add.add_argument("--site", default="", help="site name, as in the study")
     professional_add.add_argument("--organisation", default="")
 
+    qualitative = cli_interviews.add_parsers(commands)
     for sub in (listing, importing, settings, showing, survey_export, survey_import,
-                professional_list, professional_add):
+                professional_list, professional_add, *qualitative):
         sub.add_argument("--db", dest="db_command", help="database file or URL")
     for sub in (listing, settings, showing, survey_export, survey_import, professional_list,
-                professional_add):
+                professional_add, *qualitative):
         sub.add_argument("--study", help="study name, when the database holds several")
     return parser
 
@@ -117,6 +118,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _survey(target, args)
         if args.command == "professional":
             return _professional(target, args)
+        if args.command in ("interview", "codebook"):
+            return _qualitative(target, args)
     except BrugmeterError as error:
         print(tr("cli.error", message=error.message), file=sys.stderr)
         return 1
@@ -290,6 +293,16 @@ def _survey(target: str | None, args: argparse.Namespace) -> int:
     return 0
 
 
+def _qualitative(target: str | None, args: argparse.Namespace) -> int:
+    from desktop.models.services.studies import resolve_study
+
+    _open(target, create=False)
+    study = resolve_study(args.study)
+    if args.command == "interview":
+        return cli_interviews.run_interview(study.id, args)
+    return cli_interviews.run_codebook(study.id, args)
+
+
 def _professional(target: str | None, args: argparse.Namespace) -> int:
     from desktop.models.services import professionals
     from desktop.models.services.studies import resolve_study
@@ -349,6 +362,9 @@ def format_findings(findings: dict[str, Any]) -> str:
     rewards = findings.get("rewards")
     if rewards and rewards["n_actions"]:
         lines += [""] + _reward_lines(rewards)
+    interviews = findings.get("interviews")
+    if interviews and interviews["coded"]:
+        lines += [""] + cli_interviews.interview_lines(interviews)
     return "\n".join(lines) + "\n"
 
 

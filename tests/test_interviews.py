@@ -320,3 +320,54 @@ def test_a_site_edition_counts_only_that_sites_interviews(db):
     per_site = [study_findings(study_id, site_id=site.id)["interviews"]
                 for site in studies.get_study(study_id).sites]
     assert sum(found["interviews"] for found in per_site) == whole["interviews"]
+
+
+def test_the_workbook_holds_interviews_codebook_and_every_coding(db, tmp_path):
+    import openpyxl
+
+    from desktop.models.demo import write_demo
+    from reports.workbook import write_workbook
+
+    study_id = write_demo(40, 3, "nl")
+    target = tmp_path / "study.xlsx"
+    write_workbook(study_id, target)
+    book = openpyxl.load_workbook(target, read_only=True)
+    interviews_rows = list(book["interviews"].iter_rows(values_only=True))
+    assert len(interviews_rows) - 1 == len(interviews.interview_rows(study_id))
+    assert all(isinstance(row[5], int) and isinstance(row[6], int)
+               for row in interviews_rows[1:])  # numbers, not text
+    codes = [row[0] for row in book["qual_codes"].iter_rows(min_row=2, values_only=True)]
+    assert codes == [code.name for code in codebook.codebook(study_id).codes]
+    coding_rows = list(book["codings"].iter_rows(min_row=2, values_only=True))
+    assert len(coding_rows) == Coding.select().count()
+    for interview_id, _, _, _, start, end, passage, _ in coding_rows[:20]:
+        transcript = interviews.get_interview(interview_id).transcript
+        assert passage == (transcript[start:end] if start is not None else None) or \
+            (start is None and not passage)
+    variables = {row[1] for row in book["codebook"].iter_rows(min_row=2, values_only=True)}
+    assert {"subject_kind", "passage", "coder"} <= variables
+
+
+def test_cli_interviews_and_codebook(db, db_path, tmp_path, capsys):
+    from desktop import cli
+    from desktop.models.demo import write_demo
+
+    write_demo(40, 3, "nl")
+    code = participants.participant_rows(1)[0].code
+    transcript = tmp_path / "gesprek.txt"
+    transcript.write_bytes(TEXT.replace("\n", "\r\n").encode("cp1252"))
+    assert cli.main(["interview", "import", str(transcript), "--participant", code.lower(),
+                     "--date", "1-3-2019", "--interviewer", "MdV", "--db", str(db_path)]) == 0
+    assert "opgeslagen" in capsys.readouterr().out
+    assert cli.main(["interview", "list", "--db", str(db_path)]) == 0
+    assert code in capsys.readouterr().out
+    assert cli.main(["interview", "import", str(transcript), "--participant", "X-999",
+                     "--db", str(db_path)]) == 1
+    assert "X-999" in capsys.readouterr().err
+    qdc = tmp_path / "codeboek.qdc"
+    assert cli.main(["codebook", "export", str(qdc), "--db", str(db_path)]) == 0
+    assert cli.main(["codebook", "import", str(qdc), "--db", str(db_path)]) == 0
+    assert "12 codes stonden er al" in capsys.readouterr().out
+    assert cli.main(["findings", "--db", str(db_path)]) == 0
+    out = capsys.readouterr().out
+    assert "Interviews:" in out and "kappa" in out

@@ -7,6 +7,7 @@ from collections.abc import Callable
 
 from reports.workbook.columns import Sheet
 from reports.workbook.context import ExportContext
+from reports.workbook.interview_sheets import interview_sheets
 from reports.workbook.participant_sheets import (
     actions_sheet,
     bridge_sheet,
@@ -31,6 +32,7 @@ DATA_SHEETS: tuple[SheetKind, ...] = (
     survey_sheet,
     survey_wide_sheet,
     actions_sheet,
+    interview_sheets,
 )
 
 

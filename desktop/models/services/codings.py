@@ -12,7 +12,7 @@ import peewee as pw
 from desktop.models import audit
 from desktop.models.database import transaction
 from desktop.models.errors import NotFoundError, ValidationError
-from desktop.models.schema import Code, Coding, Interview
+from desktop.models.schema import Code, Coding, Interview, Participant, Professional
 from desktop.models.services.interviews import at_site
 from desktop.models.services.validation import clean_text
 
@@ -145,3 +145,21 @@ def quotes(study_id: int, spans: list[tuple[int, int, int]]) -> dict[tuple[int, 
                    .tuples().get())
         found[interview_id, start, end] = text
     return found
+
+
+def coding_passages(study_id: int) -> list[tuple]:
+    """Every coding with its subject, code and passage text, in one query (the database cuts
+    the passages): (interview, participant code, professional code, code, coder, start, end,
+    passage or None, memo), in interview and text order."""
+    passage = pw.fn.SUBSTR(Interview.transcript, Coding.start + 1, Coding.end - Coding.start)
+    query = (Coding.select(Coding.interview, Participant.code, Professional.code.alias("pro"),
+                           Code.name, Coding.coder, Coding.start, Coding.end, passage,
+                           Coding.memo)
+             .join(Interview).join(Participant, pw.JOIN.LEFT_OUTER,
+                                   on=Interview.participant == Participant.id)
+             .switch(Interview).join(Professional, pw.JOIN.LEFT_OUTER,
+                                     on=Interview.professional == Professional.id)
+             .switch(Coding).join(Code)
+             .where(Interview.study == study_id)
+             .order_by(Coding.interview, Coding.start.asc(nulls="first"), Coding.id))
+    return list(query.tuples())

@@ -56,6 +56,25 @@ class InterviewRow:
     coders: tuple[str, ...]
 
 
+def subject_by_code(study_id: int, participant: str | None,
+                    professional: str | None) -> tuple[int | None, int | None]:
+    """The participant's or professional's id from the code typed (case does not matter)."""
+    if participant:
+        found = Participant.get_or_none((Participant.study == study_id)
+                                        & (pw.fn.LOWER(Participant.code) == participant.lower()))
+        if found is None:
+            raise NotFoundError("error.subject_code_unknown", code=participant)
+        return found.id, None
+    if professional:
+        found = Professional.get_or_none(
+            (Professional.study == study_id)
+            & (pw.fn.LOWER(Professional.code) == professional.lower()))
+        if found is None:
+            raise NotFoundError("error.subject_code_unknown", code=professional)
+        return None, found.id
+    raise ValidationError("subject", "error.interview_subject")
+
+
 def _checked(study_id: int, data: InterviewInput) -> dict[str, object]:
     if (data.participant_id is None) == (data.professional_id is None):
         raise ValidationError("subject", "error.interview_subject")
@@ -173,7 +192,7 @@ def interview_rows(study_id: int, site_id: int | None = None) -> list[InterviewR
         coders.setdefault(interview_id, set()).add(coder)
     query = (Interview.select(Interview.id, Participant.code, Professional.code.alias("pro"),
                               Interview.held_on, Interview.interviewer,
-                              pw.fn.LENGTH(Interview.transcript))
+                              pw.fn.LENGTH(Interview.transcript).coerce(False))
              .join(Participant, pw.JOIN.LEFT_OUTER, on=Interview.participant == Participant.id)
              .switch(Interview)
              .join(Professional, pw.JOIN.LEFT_OUTER,
