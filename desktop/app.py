@@ -18,7 +18,7 @@ from desktop import i18n, paths
 from desktop.i18n import tr
 from desktop.models.errors import BrugmeterError
 from desktop.models.services import shell_support
-from desktop.views import error_dialog, theme
+from desktop.views import error_dialog, factsheet_worker, theme
 from desktop.views.error_dialog import DatabaseChoice
 from desktop.views.main_window import MainWindow, PageFactory, default_pages
 
@@ -147,9 +147,19 @@ class Shell(QObject):
             old.deleteLater()
         return window
 
+    def _may_switch_database(self, window: MainWindow) -> bool:
+        """The page may be left and no background job still reads the open database: work of
+        a page not shown (or not asked) is cancelled and waited for too."""
+        if not window.may_leave():
+            return False
+        if not factsheet_worker.stop_all():
+            window.show_status(tr("factsheet_page.still_stopping"))
+            return False
+        return True
+
     def open_database(self) -> None:
         window = self.window
-        if window is None or not window.may_leave():
+        if window is None or not self._may_switch_database(window):
             return
         chosen = self.ask_database_file(window)
         if not chosen:
@@ -167,7 +177,7 @@ class Shell(QObject):
 
     def open_demo(self) -> None:
         window = self.window
-        if window is None or not window.may_leave():
+        if window is None or not self._may_switch_database(window):
             return
         from desktop.views.welcome_dialog import open_demo_study
 

@@ -7,18 +7,31 @@ import os
 import tempfile
 import threading
 import time
+from collections.abc import Callable
 
 import pytest
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QAbstractButton, QApplication, QLabel, QWidget
+from PySide6.QtCore import QSettings, Qt, QThreadPool, QTimer
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QApplication,
+    QFileDialog,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QWidget,
+)
 
 import reports.factsheet
+from desktop import app as shell_app
 from desktop import i18n
 from desktop.i18n import tr
+from desktop.models import database as models_database
+from desktop.models import schema
+from desktop.models.database import open_database
 from desktop.models.demo import write_demo
 from desktop.models.errors import BrugmeterError
-from desktop.models.services import narratives, studies
-from desktop.views import error_dialog, factsheet_worker, shortcuts
+from desktop.models.services import narratives, shell_support, studies
+from desktop.views import error_dialog, factsheet_page, factsheet_worker, shortcuts
 from desktop.views.factsheet_page import (
     SENTENCES_TAB,
     TEXTS_TAB,
@@ -26,6 +39,7 @@ from desktop.views.factsheet_page import (
     default_file_name,
 )
 from desktop.views.main_window import default_pages
+from desktop.views.page import Page
 from desktop.views.sentences_editor import EDITED, STALE_MARK
 
 CTRL = Qt.KeyboardModifier.ControlModifier
@@ -43,7 +57,10 @@ def demo(db, qtbot):
 
 
 @pytest.fixture
-def page(qtbot, demo):
+def page(qtbot, demo, monkeypatch):
+    """The page in its own window; its progress dialog always appears (as on a slow machine
+    or a large study), so no test depends on how quickly the factsheet is made."""
+    monkeypatch.setattr(factsheet_page, "PROGRESS_DELAY_MS", 0)
     widget = FactsheetPage(demo.id)
     widget.refresh()  # as the main window does when it shows the page
     qtbot.addWidget(widget)
@@ -71,7 +88,9 @@ def shown_errors(monkeypatch) -> list[BaseException]:
 
 def _focus() -> QWidget:
     QApplication.processEvents()
-    return QApplication.focusWidget()
+    widget = QApplication.focusWidget()
+    assert widget is not None, "no widget has the keyboard focus"  # a key to None aborts
+    return widget
 
 
 def _press(qtbot, key, modifier=Qt.KeyboardModifier.NoModifier) -> None:
@@ -88,10 +107,46 @@ def _wait_for_sentences(qtbot, page: FactsheetPage) -> None:
                     and page.sentences.model.rowCount() > 0)
 
 
+def _answering_dialogs(answer: Callable[[QWidget], None]) -> QTimer:
+    """Call `answer(dialog)` for each modal dialog while one shows (exec() blocks the test).
+    The timer does not fire again while `answer` runs: what opens another dialog (and so
+    blocks) must be called later, with QTimer.singleShot."""
+    def step() -> None:
+        dialog = QApplication.activeModalWidget()
+        if dialog is not None:
+            answer(dialog)
+
+    timer = QTimer()
+    timer.setInterval(20)
+    timer.timeout.connect(step)
+    timer.start()
+    return timer
+
+
+def _held_writer(monkeypatch) -> tuple[threading.Event, threading.Event]:
+    """The generator, held until the job is cancelled (a large study takes that long);
+    (started, ended) tell where the worker thread is."""
+    real = reports.factsheet.write_factsheet
+    started, ended = threading.Event(), threading.Event()
+
+    def waiting(request, target, progress=None, cancelled=None):
+        started.set()
+        try:
+            deadline = time.monotonic() + 10
+            while not cancelled() and time.monotonic() < deadline:
+                time.sleep(0.01)
+            return real(request, target, progress, cancelled)
+        finally:
+            ended.set()
+
+    monkeypatch.setattr(reports.factsheet, "write_factsheet", waiting)
+    return started, ended
+
+
 # the page in the window --------------------------------------------------------------------
-def test_factsheet_page_follows_the_professionals_page_in_the_navigation():
+def test_factsheet_page_follows_the_interviews_page_in_the_navigation():
     titles = [factory.page_title() for factory in default_pages()]
-    assert titles[-2:] == [tr("entry.professionals.title"), "Factsheet"]
+    assert titles[-3:] == [tr("entry.professionals.title"), tr("interviews.title"), "Factsheet"]
 
 
 def test_top_bar_defaults_to_the_study_language_and_names_its_keys(page, demo):
@@ -302,9 +357,88 @@ def test_a_sentence_edited_on_older_figures_is_marked(qtbot, page, demo):
     assert page.sentences.select_key(key)
     assert page.sentences.stale.isVisibleTo(page)
     assert "1 daarvan op oudere cijfers" in page.sentences.state.text()
-    assert page.sentences.save()  # saved again: written on today's figures
+    asked = []
+    page.sentences.confirm_keep_stale = lambda stale: asked.append(stale.generated) or False
+    page.sentences.text.setFocus()
+    _press(qtbot, Qt.Key.Key_S, CTRL)  # unchanged: the old numbers would print again
+    assert asked == [row.generated]
+    assert page.sentences.model.row_at(0).stale and page.sentences.stale.isVisibleTo(page)
+    assert narratives.sentence_edits(demo.id, "nl", None)[key].generated == (
+        "Een zin op cijfers van vorige maand.")  # nothing stored
+    page.sentences.confirm_keep_stale = lambda stale: asked.append(stale.generated) or True
+    assert page.sentences.save()  # the user keeps the wording, knowingly
+    assert len(asked) == 2
     assert not page.sentences.model.row_at(0).stale
     assert not page.sentences.stale.isVisibleTo(page)
+    assert narratives.sentence_edits(demo.id, "nl", None)[key].generated == row.generated
+
+
+def test_a_stale_sentence_brought_up_to_date_is_saved_without_asking(qtbot, page, demo):
+    page.tabs.setCurrentIndex(SENTENCES_TAB)
+    _wait_for_sentences(qtbot, page)
+    key = page.sentences.model.row_at(0).key
+    narratives.save_sentence(demo.id, "nl", None, key, "Oude formulering.",
+                             generated="Een zin op cijfers van vorige maand.")
+    with qtbot.waitSignal(page.sentences.loaded, timeout=30_000):
+        page.refresh()
+    assert page.sentences.select_key(key) and page.sentences.current_row().stale
+    page.sentences.confirm_keep_stale = lambda stale: pytest.fail("asked")
+    page.sentences.text.setPlainText("Nieuwe formulering.")
+    assert page.sentences.save()
+    assert not page.sentences.current_row().stale
+
+
+def test_keeping_a_stale_sentence_unchanged_is_asked_with_no_as_default(qtbot, page, demo):
+    page.tabs.setCurrentIndex(SENTENCES_TAB)
+    _wait_for_sentences(qtbot, page)
+    key = page.sentences.model.row_at(0).key
+    narratives.save_sentence(demo.id, "nl", None, key, "Oude formulering.",
+                             generated="Een zin op cijfers van vorige maand.")
+    with qtbot.waitSignal(page.sentences.loaded, timeout=30_000):
+        page.refresh()
+    assert page.sentences.select_key(key)
+    row = page.sentences.current_row()
+    questions = []
+
+    def answer(box: QWidget) -> None:
+        if isinstance(box, QMessageBox) and box.isVisible():
+            questions.append((box.text(), box.defaultButton() is box.button(
+                QMessageBox.StandardButton.No)))
+            qtbot.keyClick(box, Qt.Key.Key_Return)  # Enter takes the default
+
+    timer = _answering_dialogs(answer)
+    try:
+        assert not page.sentences.save()
+    finally:
+        timer.stop()
+    assert questions == [(tr("factsheet_page.sentences.stale_question",
+                             generated=row.generated), True)]
+    assert row.generated in questions[0][0]
+    assert page.sentences.current_row().stale
+    assert page.sentences.text.toPlainText() == "Oude formulering."
+
+
+def test_a_sentence_edited_by_someone_else_meanwhile_is_not_overwritten(qtbot, page, demo):
+    page.tabs.setCurrentIndex(SENTENCES_TAB)
+    _wait_for_sentences(qtbot, page)
+    row = page.sentences.model.row_at(0)
+    assert page.sentences.select_key(row.key) and row.edited is None
+    page.sentences.text.setFocus()
+    _press(qtbot, Qt.Key.Key_A, CTRL)
+    qtbot.keyClicks(_focus(), "Mijn formulering.")
+    narratives.save_sentence(demo.id, "nl", None, row.key, "Formulering van een collega.",
+                             generated=row.generated)
+    with qtbot.waitSignal(page.sentences.loaded, timeout=30_000):
+        page.refresh()  # the list is worked out again, with the colleague's edit
+    number = page.sentences.model.row_of_key(row.key)
+    assert page.sentences.model.row_at(number).edited == "Formulering van een collega."
+    assert page.sentences.text.toPlainText() == "Mijn formulering."  # still as typed
+    _press(qtbot, Qt.Key.Key_S, CTRL)
+    assert page.sentences.error.isVisible()
+    assert page.sentences.error.text() == tr("error.record_changed")
+    assert page.sentences.text.toPlainText() == "Mijn formulering."  # kept
+    assert narratives.sentence_edits(demo.id, "nl", None)[row.key].text == (
+        "Formulering van een collega.")
 
 
 def test_switching_sentence_with_typed_text_asks(qtbot, page):
@@ -330,6 +464,12 @@ def test_preview_shows_the_pages_and_warnings_and_leaves_no_temporary_file(
     page.language_combo.setFocus()
     with qtbot.waitSignal(page.status_message, timeout=30_000) as message:
         _press(qtbot, Qt.Key.Key_F5)
+        assert page._progress is not None and page._progress.isVisible()  # delay 0: shown
+    qtbot.waitUntil(lambda: not page.is_busy())
+    assert page._progress is None
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is not None)  # the dialog gave it back …
+    assert _focus() is page.language_combo  # … where it was
+    assert QApplication.activeWindow() is page
     assert page.preview.page_count() >= 1
     assert page.preview.page_labels[0].pixmap().width() > 100
     assert page.preview.number_labels[0].text() == (
@@ -372,24 +512,141 @@ def test_save_pdf_writes_where_the_user_chose(qtbot, page, out):
     assert page.warnings.count() >= 1
 
 
-def test_cancelling_in_the_progress_dialog_writes_nothing(qtbot, page, out, monkeypatch):
-    real = reports.factsheet.write_factsheet
-    started = threading.Event()
+def test_the_save_dialog_adds_pdf_before_it_asks_about_replacing(qtbot, page, out):
+    old = out / "rapport.pdf"
+    old.write_bytes(b"%PDF old")
+    for answer in (QMessageBox.StandardButton.No, QMessageBox.StandardButton.Yes):
+        typed, questions = [], []
 
-    def waiting(request, target, progress=None, cancelled=None):
-        """The generator, held until the user cancels (a large study takes that long)."""
+        def respond(dialog: QWidget, answer=answer, typed=typed, questions=questions) -> None:
+            if isinstance(dialog, QMessageBox) and dialog.isVisible():
+                questions.append(dialog.text())
+                dialog.button(answer).click()
+            elif isinstance(dialog, QFileDialog) and dialog.isVisible():
+                if not typed:  # the user types the name without ".pdf" and presses Save
+                    typed.append(True)
+                    dialog.findChild(QLineEdit, "fileNameEdit").setText("rapport")
+                    QTimer.singleShot(0, dialog.accept)  # may ask, in a dialog of its own
+                else:  # still open after No: the user gives up
+                    dialog.reject()
+
+        timer = _answering_dialogs(respond)
+        try:
+            chosen = page.ask_target(out / "voorstel.pdf")
+        finally:
+            timer.stop()
+        assert len(questions) == 1 and "rapport.pdf" in questions[0]
+        assert chosen == (old if answer == QMessageBox.StandardButton.Yes else None)
+    assert old.read_bytes() == b"%PDF old"
+
+
+def test_a_name_the_dialog_gave_no_pdf_suffix_is_asked_about_again(qtbot, page, out):
+    old = out / "rapport.v2.pdf"
+    old.write_bytes(b"%PDF old")
+    page.ask_target = lambda suggestion: out / "rapport.v2"  # has a suffix: none was added
+    asked = []
+    page.confirm_replace = lambda target: asked.append(target) or False
+    page.save_pdf()
+    assert asked == [old] and not page.is_busy()
+    assert old.read_bytes() == b"%PDF old" and len(list(out.iterdir())) == 1
+    page.confirm_replace = lambda target: asked.append(target) or True
+    with qtbot.waitSignal(page.status_message, timeout=30_000):
+        page.save_pdf()
+    assert len(asked) == 2 and old.read_bytes().startswith(b"%PDF-")
+
+
+def test_leaving_the_page_stops_the_running_generation_first(qtbot, page, out, monkeypatch):
+    started, ended = _held_writer(monkeypatch)
+    page.ask_target = lambda suggestion: out / "weg.pdf"
+    page.save_pdf()
+    assert started.wait(10)
+    page.narratives.text.setPlainText("Getypt.")
+    page.narratives.ask_discard = lambda: False  # the user stays: the save goes on
+    assert not page.confirm_leave()
+    assert not page._job.is_cancelled() and not ended.is_set()
+    page.narratives.ask_discard = lambda: True
+    assert page.confirm_leave()
+    assert ended.is_set()  # no job reads on once the page is left (another database …)
+    assert QThreadPool.globalInstance().activeThreadCount() == 0
+    with qtbot.waitSignal(page.status_message, timeout=10_000) as message:
+        pass  # the stopped job's last signals still arrive
+    assert message.args == ["Opslaan gestopt; er is geen PDF geschreven."]
+    qtbot.waitUntil(lambda: not page.is_busy())
+    assert list(out.iterdir()) == []
+
+
+class _BlankPage(Page):
+    TITLE_KEY = "factsheet_page.title"
+
+
+def test_opening_another_database_waits_for_the_jobs_of_any_page(
+        qtbot, demo, db_path, tmp_path, monkeypatch):
+    settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
+    shell = shell_app.start(str(db_path), "nl", settings, [_BlankPage])
+    qtbot.addWidget(shell.window)
+    started, ended = threading.Event(), threading.Event()
+
+    def work(progress, cancelled):
         started.set()
         deadline = time.monotonic() + 10
         while not cancelled() and time.monotonic() < deadline:
             time.sleep(0.01)
-        return real(request, target, progress, cancelled)
+        ended.set()
 
-    monkeypatch.setattr(reports.factsheet, "write_factsheet", waiting)
+    job = factsheet_worker.Job(work)
+    job.start()  # e.g. a page not shown, which the window does not ask
+    assert started.wait(10)
+    switched = []
+    real_switch = shell_support.switch_database
+
+    def switch(target):
+        switched.append(ended.is_set())
+        real_switch(target)
+
+    monkeypatch.setattr(shell_support, "switch_database", switch)
+    monkeypatch.setattr(shell_app.Shell, "ask_database_file", lambda self, parent: str(db_path))
+    shell.open_database()
+    qtbot.addWidget(shell.window)
+    assert switched == [True]  # the job had stopped before the database changed
+    assert job.is_cancelled()
+
+
+def test_a_job_closes_its_connection_to_the_database_it_started_on(qtbot, demo, tmp_path,
+                                                                    monkeypatch):
+    """A job that outlives a switch closes its own connection, not one to the other
+    database."""
+    first = models_database.current_database()
+    closed: list[tuple[str, int]] = []
+    queried, switched = threading.Event(), threading.Event()
+
+    def work(progress, cancelled):
+        studies.get_study(demo.id)  # this thread's connection to the first database
+        queried.set()
+        switched.wait(10)
+
+    job = factsheet_worker.Job(work)
+    job.start()
+    assert queried.wait(10)
+    second = open_database(tmp_path / "tweede.sqlite")
+    for name, db in (("first", first), ("second", second)):
+        monkeypatch.setattr(db, "close", lambda name=name, real=db.close: (
+            closed.append((name, threading.get_ident())), real())[1])
+    try:
+        with qtbot.waitSignal(job.finished, timeout=10_000):
+            switched.set()
+    finally:
+        second.close()
+        schema.database.initialize(first)
+    assert [name for name, thread in closed if thread != threading.get_ident()] == ["first"]
+
+
+def test_cancelling_in_the_progress_dialog_writes_nothing(qtbot, page, out, monkeypatch):
+    started, _ended = _held_writer(monkeypatch)
     page.ask_target = lambda suggestion: out / "gestopt.pdf"
     page.save_pdf()
     assert page.is_busy() and not page.save_button.isEnabled()
     qtbot.waitUntil(lambda: page._progress is not None and page._progress.isVisible())
-    assert started.is_set()
+    assert started.wait(10)
     page._progress.activateWindow()  # Escape is the dialog's shortcut: it needs the focus
     qtbot.waitUntil(lambda: QApplication.activeWindow() is page._progress)
     with qtbot.waitSignal(page.status_message, timeout=10_000) as message:

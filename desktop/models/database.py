@@ -132,6 +132,12 @@ def transaction() -> Iterator[None]:
         raise StorageError("error.db_conflict") from None
 
 
+def current_database() -> pw.Database | None:
+    """The database the models are bound to now (None before one is opened): a background job
+    keeps it, so it closes its own connection even if the user opens another file meanwhile."""
+    return database.obj
+
+
 def close_database() -> None:
     db = database.obj
     if db is not None and not db.is_closed():

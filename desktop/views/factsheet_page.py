@@ -14,7 +14,9 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QStandardPaths, Qt, QTime, Slot
 from PySide6.QtWidgets import (
+    QApplication,
     QComboBox,
+    QDialog,
     QFileDialog,
     QHBoxLayout,
     QLabel,
@@ -27,12 +29,13 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+from shiboken6 import isValid
 
 from desktop import i18n
 from desktop.i18n import tr
 from desktop.models.services import studies
 from desktop.views import error_dialog, factsheet_worker, shortcuts, theme
-from desktop.views.narratives_editor import NarrativesEditor, language_name
+from desktop.views.narratives_editor import NarrativesEditor, ask_confirm, language_name
 from desktop.views.page import Page
 from desktop.views.pdf_preview import PdfPreview
 from desktop.views.sentences_editor import SentencesEditor
@@ -42,6 +45,8 @@ if TYPE_CHECKING:
     from reports.factsheet import FactsheetRequest, FactsheetResult
 
 TEXTS_TAB, SENTENCES_TAB = range(2)
+PROGRESS_DELAY_MS = 400  # a quicker job never flashes the progress dialog
+LEAVE_WAIT_MS = 30_000  # how long leaving waits for a cancelled generation to stop
 _UNSAFE = re.compile(r'[<>:"/\\|?*\x00-\x1f]+')
 
 
@@ -63,6 +68,8 @@ class FactsheetPage(Page):
         self._job: factsheet_worker.Job | None = None
         self._progress: QProgressDialog | None = None
         self._target: Path | None = None  # where the running save writes
+        self._error: Exception | None = None  # the running job's failure, shown when it ends
+        self._focus_before: QWidget | None = None  # the keyboard's place when the job started
         self._folder = Path(QStandardPaths.writableLocation(
             QStandardPaths.StandardLocation.DocumentsLocation) or Path.home())
         self._pending: tuple[str, int | None] | None = None  # the edition being previewed
@@ -265,12 +272,15 @@ class FactsheetPage(Page):
             return
         study = studies.get_study(self.study_id)
         site = next((s.name for s in study.sites if s.id == self.site_id()), None)
-        target = self.ask_target(self._folder / default_file_name(study.name, self.language(),
+        chosen = self.ask_target(self._folder / default_file_name(study.name, self.language(),
                                                                    site))
-        if target is None:
+        if chosen is None:
             return
-        if target.suffix.lower() != ".pdf":
+        target = chosen
+        if target.suffix.lower() != ".pdf":  # "rapport.v2": the dialog added no suffix
             target = target.with_name(target.name + ".pdf")
+            if target.exists() and not self.confirm_replace(target):
+                return  # the dialog asked about the name typed, not about this one
         self._folder = target.parent
         self._target = target
         job = factsheet_worker.save_job(self.request(), target)
@@ -279,9 +289,30 @@ class FactsheetPage(Page):
 
     def ask_target(self, suggestion: Path) -> Path | None:
         """The file to write, asked with the platform's dialog (tests replace this)."""
-        path, _ = QFileDialog.getSaveFileName(self, tr("factsheet_page.save.title"),
-                                              str(suggestion), tr("factsheet_page.save.filter"))
-        return Path(path) if path else None
+        dialog = self.target_dialog(suggestion)
+        try:
+            accepted = dialog.exec() == QDialog.DialogCode.Accepted
+            files = dialog.selectedFiles()
+        finally:
+            dialog.deleteLater()
+        return Path(files[0]) if accepted and files else None
+
+    def target_dialog(self, suggestion: Path) -> QFileDialog:
+        """The save dialog: it adds ".pdf" to a name typed without it before it checks whether
+        the file exists, so replacing an existing PDF is asked about under its real name."""
+        dialog = QFileDialog(self, tr("factsheet_page.save.title"), str(suggestion.parent),
+                             tr("factsheet_page.save.filter"))
+        dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
+        dialog.setFileMode(QFileDialog.FileMode.AnyFile)
+        dialog.setDefaultSuffix("pdf")
+        dialog.selectFile(str(suggestion))
+        return dialog
+
+    def confirm_replace(self, target: Path) -> bool:
+        """The question before an existing file is written over (tests replace this)."""
+        return ask_confirm(self, tr("factsheet_page.save.title"),
+                           tr("factsheet_page.save.replace_question", file=target.name),
+                           tr("factsheet_page.save.replace"))
 
     def _start(self, job: factsheet_worker.Job, label: str) -> None:
         job.progressed.connect(self._progressed)
@@ -294,9 +325,11 @@ class FactsheetPage(Page):
         dialog.setAutoClose(False)
         dialog.setAutoReset(False)
         dialog.setValue(0)  # started: the dialog's timer now runs from here …
-        dialog.setMinimumDuration(400)  # … and a quick job never flashes a dialog
+        dialog.setMinimumDuration(PROGRESS_DELAY_MS)  # … and a quick job never flashes one
         dialog.canceled.connect(self.cancel_generation)
+        self._focus_before = QApplication.focusWidget()
         self._progress = dialog
+        self._error = None
         self._job = job
         self._set_busy(True)
         job.start()
@@ -342,10 +375,8 @@ class FactsheetPage(Page):
 
     @Slot(object)
     def _failed(self, error: Exception) -> None:
-        if self.sender() is not self._job:
-            return
-        self._close_progress()
-        error_dialog.show_error(self, error)
+        if self.sender() is self._job:
+            self._error = error  # shown once the page is idle again (_finished)
 
     @Slot()
     def _cancelled(self) -> None:
@@ -358,17 +389,32 @@ class FactsheetPage(Page):
     def _finished(self) -> None:
         if self.sender() is not self._job:
             return
-        self._close_progress()
+        error, self._error = self._error, None
         self._job = None
         self._target = None
-        self._set_busy(False)
+        self._set_busy(False)  # first: the keyboard may go back to the Preview button
+        self._close_progress()
+        if error is not None:
+            error_dialog.show_error(self, error)
 
     def _close_progress(self) -> None:
+        """Hide the progress dialog and give the keyboard back to where it was when the job
+        started: the hidden dialog leaves no active window behind on some platforms (Qt's
+        offscreen one, some X11 window managers), and keys would then reach nothing."""
         dialog, self._progress = self._progress, None
+        active = QApplication.activeWindow()
+        shown = dialog is not None and dialog.isVisible()
         if dialog is not None:
             dialog.canceled.disconnect(self.cancel_generation)  # closing emits canceled too
             dialog.hide()
             dialog.deleteLater()
+        window = self.window()
+        if shown and window.isVisible() and (active is None or active is dialog):
+            window.activateWindow()
+        widget, self._focus_before = self._focus_before, None
+        if (widget is not None and isValid(widget) and widget.window() is window
+                and widget.isVisible() and widget.isEnabled()):
+            widget.setFocus(Qt.FocusReason.OtherFocusReason)
 
     # what the preview shows --------------------------------------------------------------
     def _show_zoom(self) -> None:
@@ -423,4 +469,12 @@ class FactsheetPage(Page):
         return self.narratives.confirm_discard() and self.sentences.confirm_discard()
 
     def confirm_leave(self) -> bool:
-        return self.confirm_discard()
+        """Leaving may be followed by another database being opened, or by quitting: a job
+        must not read on meanwhile, so what runs is cancelled and waited for (its last
+        signals still arrive; a stopped save says so in the status bar)."""
+        if not self.confirm_discard():
+            return False
+        if not factsheet_worker.stop_all(LEAVE_WAIT_MS):
+            self.status_message.emit(tr("factsheet_page.still_stopping"))
+            return False
+        return True

@@ -15,7 +15,7 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from PySide6.QtCore import QCoreApplication, QObject, QThreadPool, Signal, Slot
 
@@ -28,6 +28,15 @@ log = logging.getLogger(__name__)
 Progress = Callable[[int, int], None]
 Cancelled = Callable[[], bool]
 Work = Callable[[Progress, Cancelled], object]
+
+
+class Database(Protocol):
+    """What a job needs of the database it started on: closing its thread's connection."""
+
+    def is_closed(self) -> bool: ...
+
+    def close(self) -> object: ...
+
 
 _running: set[Job] = set()  # jobs keep themselves alive until their last signal is delivered
 _quit_hooked = False
@@ -59,10 +68,12 @@ class Job(QObject):
         self._work = work
         self._cancel = threading.Event()
         self._running = False
+        self._database: Database | None = None  # the database the job started on
         self.finished.connect(self._forget)
 
     def start(self) -> None:
         _stop_jobs_on_quit()
+        self._database = _current_database()
         self._running = True
         _running.add(self)
         QThreadPool.globalInstance().start(self._run)
@@ -92,7 +103,7 @@ class Job(QObject):
         else:
             self.succeeded.emit(value)
         finally:
-            _close_thread_connection()
+            _close_thread_connection(self._database)
             self.finished.emit()
 
     @Slot()
@@ -108,13 +119,25 @@ def _expected_errors() -> tuple[type[Exception], ...]:
     return (BrugmeterError,)
 
 
-def _close_thread_connection() -> None:
+def _current_database() -> Database | None:
+    """The database the models are bound to now, for a job to close its own connection to it
+    at the end, even if another file was opened meanwhile."""
+    from desktop.models.database import current_database
+
+    return current_database()
+
+
+def _close_thread_connection(db: Database | None = None) -> None:
     """Pool threads live on: close the database connection peewee opened for this one (its
-    connections are per thread, so the GUI thread's stays open)."""
+    connections are per thread, so the GUI thread's stays open). `db` is the database the
+    job started on, so a switch meanwhile cannot make it close another database's."""
     from desktop.models.database import close_database
 
     try:
-        close_database()
+        if db is None:
+            close_database()
+        elif not db.is_closed():
+            db.close()
     except Exception:  # the connection is unusable anyway; the next query opens a new one
         log.exception("could not close the worker thread's database connection")
 
@@ -129,8 +152,7 @@ def _stop_jobs_on_quit() -> None:
 
 
 def _quit() -> None:
-    cancel_all()
-    wait_for_jobs(10_000)
+    stop_all(10_000)
 
 
 def running_jobs() -> int:
@@ -146,6 +168,15 @@ def wait_for_jobs(milliseconds: int = 30_000) -> bool:
     """Wait until every job's work is done (their signals still have to be delivered); True
     when all finished in time. Used on quitting and by tests."""
     return QThreadPool.globalInstance().waitForDone(milliseconds)
+
+
+def stop_all(milliseconds: int = 30_000) -> bool:
+    """Cancel every job and wait until their work is done, before the database they read is
+    closed or replaced (leaving the page, opening another database, quitting): a job must not
+    go on reading through the models once they are bound to another database. True when all
+    stopped in time; their last signals are still delivered, to the senders' views."""
+    cancel_all()
+    return wait_for_jobs(milliseconds)
 
 
 # the work ----------------------------------------------------------------------------------

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QMessageBox,
     QPlainTextEdit,
     QPushButton,
     QSplitter,
@@ -89,7 +90,8 @@ class SentencesEditor(QWidget):
         self.language = language
         self.site_id = site_id
         self._row: SentenceRow | None = None
-        self._snapshot = ""
+        self._snapshot = ""  # the wording as loaded or saved: anything else is unsaved
+        self._version = 0  # the stored version of the edit the shown wording was loaded from
         self._job: factsheet_worker.Job | None = None
         self._loaded_for: tuple[str, int | None] | None = None
         self.model = SentenceTableModel(self)
@@ -225,7 +227,8 @@ class SentencesEditor(QWidget):
         self.loaded.emit()
 
     def set_rows(self, rows: list[SentenceRow]) -> None:
-        """Fill the list; the chosen sentence stays chosen (its typed text too)."""
+        """Fill the list; the chosen sentence stays chosen (its typed text too, and with it the
+        version that text was typed on: a save then still notices someone else's edit)."""
         key = self._row.key if self._row is not None else None
         self.table.selectionModel().blockSignals(True)
         self.model.set_rows(rows)
@@ -278,6 +281,16 @@ class SentencesEditor(QWidget):
                            tr("factsheet_page.sentences.reset_question"),
                            tr("factsheet_page.sentences.reset_confirm"))
 
+    def confirm_keep_stale(self, row: SentenceRow) -> bool:
+        """The question before an edit on older figures is kept unchanged: saved, its old
+        numbers are printed again (tests replace this). No is the default and Escape."""
+        answer = QMessageBox.question(
+            self, tr("factsheet_page.sentences.stale_title"),
+            tr("factsheet_page.sentences.stale_question", generated=row.generated),
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            QMessageBox.StandardButton.No)
+        return answer == QMessageBox.StandardButton.Yes
+
     def select_key(self, key: str) -> bool:
         """Choose a sentence by its key; False when it is not in the list or the user kept
         the typed text."""
@@ -304,11 +317,13 @@ class SentencesEditor(QWidget):
             self.generated.setText(tr("factsheet_page.sentences.none_chosen"))
             self.text.setPlainText("")
             self._snapshot = ""
+            self._version = 0
         else:
             self.generated.setText(row.generated)
             wording = row.edited if row.edited is not None else row.generated
             self.text.setPlainText(wording)
             self._snapshot = wording
+            self._version = row.edited_version
         self.stale.setVisible(row is not None and row.stale)
         self.text.setEnabled(row is not None)
         self._update_buttons()
@@ -326,15 +341,19 @@ class SentencesEditor(QWidget):
 
     def save(self) -> bool:
         """Keep the typed wording with the app's sentence it replaces, so a later change in
-        the figures is noticed; a refusal shows under the text, which stays as typed."""
+        the figures is noticed; a refusal shows under the text, which stays as typed. An edit
+        on older figures saved unchanged is kept only when the user confirms it."""
         row = self._row
         if row is None:
             return False
         text = self.text.toPlainText()
+        if row.stale and text == row.edited and not self.confirm_keep_stale(row):
+            self.text.setFocus(Qt.FocusReason.OtherFocusReason)  # to bring it up to date
+            return False
         try:
             stored = narratives.save_sentence(self.study_id, self.language, self.site_id,
                                               row.key, text, generated=row.generated,
-                                              expected_version=row.edited_version)
+                                              expected_version=self._version)
         except ValidationError as error:
             self.error.setText(error.message)
             self.error.setVisible(True)
