@@ -31,7 +31,8 @@ from reports.workbook import WorkbookCancelled, write_sav, write_workbook
 REMARK = "Ideeën over het café – naïef, € 25 ‘goed’"
 DATA_SHEETS = ("participants", "bridge", "bridge_wide", "q_financial_scarcity",
                "q_financial_scarcity_wide", "q_quality_of_life", "q_quality_of_life_wide",
-               "professionals", "survey", "survey_wide", "actions")
+               "professionals", "survey", "survey_wide", "actions", "interviews", "qual_codes",
+               "codings")
 FINDINGS_SHEETS = ("findings_response", "findings_flow", "findings_bridge", "findings_levels",
                    "findings_transitions", "findings_sites", "findings_questionnaires",
                    "findings_high", "findings_ranking", "findings_likert", "findings_fidelity",

@@ -60,7 +60,7 @@ class LazyPage:
 
 def default_pages() -> list[PageFactory]:
     """The navigation, in order: overview, participants, Bridge and questionnaire entry,
-    professionals, the factsheet."""
+    professionals, interviews, the factsheet."""
     return [
         OverviewPage,
         LazyPage("desktop.views.participants_page", "ParticipantsPage",
@@ -70,6 +70,7 @@ def default_pages() -> list[PageFactory]:
                  "entry.questionnaire.title"),
         LazyPage("desktop.views.professionals_page", "ProfessionalsPage",
                  "entry.professionals.title"),
+        LazyPage("desktop.views.interviews_page", "InterviewsPage", "interviews.title"),
         LazyPage("desktop.views.factsheet_page", "FactsheetPage", "factsheet_page.title"),
     ]
 

@@ -50,6 +50,26 @@ UNRANK: Shortcut = DELETE_ROW  # the selected element out of the ranking
 RANK: Shortcut = INSERT_ROW  # the selected unranked element to the end of the ranking
 RANK_ALSO: tuple[Shortcut, ...] = ("Return", "Enter")  # the same as RANK
 
+# The interviews page (qualitative coding). Ctrl+1 … Ctrl+9 belong to the navigation, so the
+# first nine codes sit on Alt+1 … Alt+9; every key here is bound to its own widget or page.
+NEW_INTERVIEW: Shortcut = _Std.New  # Ctrl+N
+IMPORT_TRANSCRIPT: Shortcut = "Ctrl+Shift+O"  # a new interview from a .txt or .docx file
+APPLY_CODE: tuple[Shortcut, ...] = ("Return", "Enter")  # the codebook's current code to the
+# selected passage (in the transcript; in the codebook also a double-click)
+QUICK_CODES: tuple[Shortcut, ...] = tuple(f"Alt+{number}" for number in range(1, 10))
+CODE_WHOLE_INTERVIEW: Shortcut = "Ctrl+Shift+Return"  # the current code, without a passage
+REMOVE_CODING: Shortcut = DELETE_ROW  # the coding at the cursor (transcript, codings list)
+NEW_CODE: Shortcut = INSERT_ROW  # in the codebook
+NEW_CATEGORY: Shortcut = "Ctrl+Shift+N"  # in the codebook
+EDIT_CODE: Shortcut = EDIT_ROW  # name, definition, category, colour (a category: its name)
+MERGE_CODE: Shortcut = "Ctrl+M"  # the current code into another
+DELETE_CODE: Shortcut = DELETE_ROW  # in the codebook; a code in use offers a merge
+FIND: Shortcut = _Std.Find  # Ctrl+F: search the transcript
+FIND_NEXT: Shortcut = "F3"
+FIND_PREVIOUS: Shortcut = "Shift+F3"
+UNDO: Shortcut = "Ctrl+Z"  # text fields keep their own Ctrl+Z while they have the focus
+REDO: tuple[Shortcut, ...] = ("Ctrl+Shift+Z", "Ctrl+Y")
+
 # Application
 OPEN: Shortcut = _Std.Open  # Ctrl+O
 QUIT: Shortcut = "Ctrl+Q"  # StandardKey.Quit is empty on Windows
