@@ -30,10 +30,11 @@ def interview_findings(book: Codebook, interviews: list[InterviewRow], rows: lis
     for row in rows:
         present[row.code_id].add(row.interview_id)
     codes = []
-    chosen: dict[int, list[tuple[int, int, int]]] = {}
-    for code in book.codes:
-        chosen[code.id] = _quote_spans(rows, code.id, participants_of)
-    texts = quote_text([span for spans in chosen.values() for span in spans])
+    chosen = {code.id: _quote_spans(rows, code.id, participants_of) for code in book.codes}
+    from_participants = {code.id: _quote_spans(rows, code.id, participants_of, True)
+                         for code in book.codes}
+    texts = quote_text(sorted({span for spans in (*chosen.values(), *from_participants.values())
+                               for span in spans}))
     with_participant = {i for i in coded if participants_of[i] is not None}
     with_professional = coded - with_participant
     for code in book.codes:
@@ -50,6 +51,7 @@ def interview_findings(book: Codebook, interviews: list[InterviewRow], rows: lis
             "participants": len({participants_of[i] for i in found} - {None}),
             "codings": sum(1 for row in rows if row.code_id == code.id),
             "quotes": [_shorten(texts[span]) for span in chosen[code.id]],
+            "participant_quotes": [_shorten(texts[span]) for span in from_participants[code.id]],
         })
     categories = []
     for category in book.categories:
@@ -74,13 +76,14 @@ def interview_findings(book: Codebook, interviews: list[InterviewRow], rows: lis
     }
 
 
-def _quote_spans(rows: list[CodingRow], code_id: int,
-                 participants_of: dict[int, int | None]) -> list[tuple[int, int, int]]:
-    """Up to two passages of a code from different interviews, participants' first, in the
-    order they were coded: the same data always gives the same quotes."""
+def _quote_spans(rows: list[CodingRow], code_id: int, participants_of: dict[int, int | None],
+                 participants_only: bool = False) -> list[tuple[int, int, int]]:
+    """Up to two passages of a code from different interviews, participants' first, then by
+    interview and place in the text: the same data always gives the same quotes."""
     spans: list[tuple[int, int, int]] = []
     seen: set[int] = set()
-    passages = [r for r in rows if r.code_id == code_id and r.start is not None]
+    passages = [r for r in rows if r.code_id == code_id and r.start is not None
+                and not (participants_only and participants_of[r.interview_id] is None)]
     passages.sort(key=lambda r: (participants_of[r.interview_id] is None, r.interview_id,
                                  r.start))
     for row in passages:
@@ -121,9 +124,11 @@ def coder_agreement(book: Codebook, rows: list[CodingRow]) -> list[dict[str, Any
                              "first_only": table.b, "second_only": table.c, "neither": table.d,
                              "kappa": _round(table.kappa),
                              "agreement": percent(table.a + table.d, table.n)})
-        used = [t for t, row in zip(tables, per_code, strict=True) if row["n"]]
+        # a code neither coder applied would add 100% agreement about nothing at all
+        used = [table for table in tables if table.a + table.b + table.c]
         pairs.append({
             "coders": [first, second], "interviews": len(shared), "codes": per_code,
+            "codes_used": len(used),
             "kappa": _round(pooled_kappa(used)),
             "agreement": _round(100 * sum(t.observed or 0 for t in used) / len(used), 1)
             if used else None,
@@ -133,7 +138,7 @@ def coder_agreement(book: Codebook, rows: list[CodingRow]) -> list[dict[str, Any
 
 
 def _round(value: float | None, digits: int = 3) -> float | None:
-    return None if value is None else round(value, digits)
+    return None if value is None else round(value, digits) + 0.0  # never "-0.0"
 
 
 def themes_by_progress(book: Codebook, rows: list[CodingRow],

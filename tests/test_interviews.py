@@ -371,3 +371,70 @@ def test_cli_interviews_and_codebook(db, db_path, tmp_path, capsys):
     assert cli.main(["findings", "--db", str(db_path)]) == 0
     out = capsys.readouterr().out
     assert "Interviews:" in out and "kappa" in out
+
+
+def test_a_docx_is_read_in_document_order_with_merged_cells_once(tmp_path):
+    import docx
+
+    document = docx.Document()
+    document.add_paragraph("1 Intro")
+    table = document.add_table(rows=2, cols=2)
+    table.cell(0, 0).text, table.cell(0, 1).text = "I", "2 vraag"
+    merged = table.cell(1, 0).merge(table.cell(1, 1))
+    merged.text = "3 antwoord over twee kolommen"
+    document.add_paragraph("4 Afsluiting")
+    document.save(tmp_path / "t.docx")
+    assert read_transcript(tmp_path / "t.docx").splitlines() == [
+        "1 Intro", "I\t2 vraag", "3 antwoord over twee kolommen", "4 Afsluiting"]
+
+
+@pytest.mark.parametrize("make,key", [
+    (lambda path: path.write_bytes("Hallo, één keer.".encode("utf-32")), None),
+    (lambda path: path.write_bytes(b"tekst met \x01 stuurteken"), "error.transcript_not_text"),
+    (lambda path: path.mkdir(), "error.transcript_unreadable"),
+])
+def test_more_files_that_are_not_plain_transcripts(tmp_path, make, key):
+    path = tmp_path / "t.txt"
+    make(path)
+    if key is None:
+        assert read_transcript(path) == "Hallo, één keer."
+    else:
+        with pytest.raises(ValidationError) as error:
+            read_transcript(path)
+        assert error.value.key == key
+
+
+def test_a_docx_with_broken_xml_gets_a_message(tmp_path):
+    import docx
+
+    docx.Document().save(tmp_path / "good.docx")
+    with zipfile.ZipFile(tmp_path / "good.docx") as source, \
+            zipfile.ZipFile(tmp_path / "broken.docx", "w") as target:
+        for item in source.infolist():
+            data = source.read(item.filename)
+            if item.filename == "word/document.xml":
+                data = data[: len(data) // 2]  # cut off halfway: not well-formed any more
+            target.writestr(item, data)
+    with pytest.raises(ValidationError) as error:
+        read_transcript(tmp_path / "broken.docx")
+    assert error.value.key == "error.transcript_not_docx"
+
+
+def test_mean_agreement_counts_only_codes_someone_used(study):
+    people = [participants.add_participant(study.id, participants.ParticipantInput(
+        f"P{i}", study.sites[0].id, "consented", dt.date(2018, 1, 8))) for i in range(3)]
+    used = codebook.add_code(study.id, "Gebruikt")
+    for index in range(8):
+        codebook.add_code(study.id, f"Ongebruikt {index}")
+    ids = [_interview(study, person) for person in people]
+    codings.add_coding(ids[0], used, "A")  # A: present in 1, 2; B: present in 2, 3
+    codings.add_coding(ids[1], used, "A")
+    codings.add_coding(ids[1], used, "B")
+    codings.add_coding(ids[2], used, "B")
+    other = codebook.add_code(study.id, "Alleen zodat A interview 3 codeerde")
+    codings.add_coding(ids[2], other, "A")
+    codings.add_coding(ids[0], other, "B")
+    [pair] = study_findings(study.id)["interviews"]["agreement"]
+    # "Gebruikt": 1 of 3 the same; the other code: 1 of 3 (interview 2, absent for both)
+    assert pair["codes_used"] == 2 and pair["agreement"] == pytest.approx(33.3)
+    assert pair["kappa"] is not None and str(pair["kappa"]) != "-0.0"

@@ -393,6 +393,7 @@ def professionals(content: FactsheetContent) -> list[Flowable]:
         return []
     top = found["ranking"]["top_five"]
     items = [row["label"] for row in top]
+    top_five = {row["element"]: row["top_five"] for row in found["ranking"]["elements"]}
     flowables: list[Flowable] = [heading(content, "professionals"),
                                  *sentence(content, "professionals")]
     if items:
@@ -401,7 +402,7 @@ def professionals(content: FactsheetContent) -> list[Flowable]:
                  Paragraph(escape(row["label"]), s["cell"]),
                  text("borda", content.language, points=row["borda"]),
                  text("top_five_share", content.language,
-                      percent=percent(row["top_five_percent"]))]
+                      percent=share(top_five[row["element"]], found["ranking"]["n"]))]
                 for row in top]
         table = Table(rows, colWidths=[0.9 * cm, 10.1 * cm, 2.6 * cm, 3.4 * cm], hAlign="LEFT")
         table.setStyle(TableStyle([
@@ -427,8 +428,9 @@ def interviews(content: FactsheetContent) -> list[Flowable]:
     for row in interview_themes(found)[:MAX_THEMES]:
         line = _markup(text("theme", language, theme=row["code"],
                             count=row["participant_interviews"], n=total,
-                            percent=percent(row["participant_percent"])))
-        quote = row["quotes"][0] if row["quotes"] and len(items) < QUOTED_THEMES else ""
+                            percent=share(row["participant_interviews"], total)))
+        quotes = row["participant_quotes"]
+        quote = quotes[0] if quotes and len(items) < QUOTED_THEMES else ""
         if quote:
             line += f"<br/><i>“{escape(quote)}”</i>"
         items.append(ListItem(Paragraph(line, s["bullet"]), leftIndent=14))
@@ -495,7 +497,7 @@ def _interview_method(found: dict[str, Any], language: str) -> str:
     for pair in found["agreement"]:
         line += " " + text("method.kappa", language, coders=listing(pair["coders"], language),
                            n=pair["interviews"], kappa=decimal(pair["kappa"], language),
-                           agreement=percent(pair["agreement"]))
+                           agreement=percent(pair["agreement"]), codes=pair["codes_used"])
     return line
 
 

@@ -273,7 +273,7 @@ def interview_themes(found: dict[str, Any]) -> list[dict[str, Any]]:
 
 def interviews_sentence(found: dict[str, Any], language: str) -> str:
     themes = interview_themes(found)
-    sentence = text("s.interviews", language, n=found["coded_participant_interviews"])
+    sentence = text("s.interviews", language, n=found["participants_coded"])
     if themes:
         top = [row["code"] for row in themes[:3]]
         sentence += " " + text("s.interviews_most", language,

@@ -206,7 +206,9 @@ SELECT r.participant_id, v.item,
 FROM response_value v
 JOIN response r ON r.id = v.response_id
 JOIN moment m ON m.id = r.moment_id
+JOIN participant p ON p.id = r.participant_id
 WHERE m.study_id = {p} AND r.instrument_id = {p} AND v.value IS NOT NULL
+  AND p.status IN ({participating})
   AND r.participant_id IN (SELECT participant_id FROM interview WHERE study_id = {p})
 GROUP BY r.participant_id, v.item
 """
@@ -220,7 +222,7 @@ def participant_changes(study_id: int) -> dict[int, dict[str, int]]:
     low = int(definition.minimum)  # a checked whole number, written into the query
     changes: dict[int, dict[str, int]] = {}
     for pid, item, intake, last_code in db.execute_sql(
-            _PARTICIPANT_CHANGE.format(p=db.param, low=low),
+            _PARTICIPANT_CHANGE.format(p=db.param, low=low, participating=_participating()),
             (study_id, instrument_id, study_id)):
         if intake is not None and last_code is not None:
             last = last_code - (last_code // 1000) * 1000 + low
