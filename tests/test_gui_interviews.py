@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QAbstractButton, QApplication, QLabel, QWidget
 from desktop import i18n
 from desktop.i18n import tr
 from desktop.models.demo import write_demo
+from desktop.models.errors import StorageError
 from desktop.models.services import codebook, codings, interviews, participants, studies
 from desktop.views import error_dialog
 from desktop.views.codebook_panel import CodeDialog
@@ -275,11 +276,28 @@ def test_codebook_changes_are_undone_one_by_one(qtbot, page, demo, monkeypatch, 
     assert "Ervaring" in [c.name for c in codebook.codebook(demo.id).categories]
 
 
+def _per_code(study_id: int) -> dict[int, int]:
+    """How many codings each code of the study has (codes without any left out)."""
+    counts: dict[int, int] = {}
+    for row in codings.coding_rows(study_id):
+        counts[row.code_id] = counts.get(row.code_id, 0) + 1
+    return counts
+
+
 def test_a_code_in_use_is_merged_instead_of_deleted(qtbot, page, demo, monkeypatch):
     book = codebook.codebook(demo.id)
     source, target = book.codes[2], book.codes[3]
-    before = _finding(demo.id, target.name)["codings"] + _finding(demo.id, source.name)[
-        "codings"]
+    before = _per_code(demo.id)
+    # a coding of the target on the very passage (and by the coder) of one of the source's:
+    # the merge keeps one of the two, so exactly one coding less in all
+    double = next(c for r in interviews.interview_rows(demo.id)
+                  for c in codings.interview_codings(r.id) if c.code_id == source.id)
+    codings.add_coding(double.interview_id, target.id, double.coder, double.start, double.end)
+    before[target.id] = before.get(target.id, 0) + 1
+    assert before[source.id] >= 2 and before[target.id] >= 1
+    assert _per_code(demo.id) == before
+    merged = {code_id: number for code_id, number in before.items() if code_id != source.id}
+    merged[target.id] = before[target.id] + before[source.id] - 1
     panel = page.codebook_panel
     questions = []
     monkeypatch.setattr(panel, "ask_merge_instead", lambda text: questions.append(text) or True)
@@ -289,9 +307,14 @@ def test_a_code_in_use_is_merged_instead_of_deleted(qtbot, page, demo, monkeypat
     _press(qtbot, Qt.Key.Key_Delete)
     assert "samen" in questions[0]
     assert source.name not in [c.name for c in codebook.codebook(demo.id).codes]
-    assert _finding(demo.id, target.name)["codings"] <= before
+    assert _per_code(demo.id) == merged
+    assert _finding(demo.id, target.name)["codings"] == merged[target.id]
     page.undo()
     assert source.name in [c.name for c in codebook.codebook(demo.id).codes]
+    assert _per_code(demo.id) == before
+    page.redo()
+    assert source.name not in [c.name for c in codebook.codebook(demo.id).codes]
+    assert _per_code(demo.id) == merged
 
 
 def test_blind_coding_hides_the_other_coder(qtbot, page, demo):
@@ -631,3 +654,195 @@ def test_an_undo_the_database_no_longer_allows_is_shown_and_dropped(qtbot, page,
     qtbot.waitUntil(lambda: bool(shown_errors))
     assert "bestaat niet" in shown_errors[0].message
     assert page.undo_stack.count() == 1 and not page.undo_stack.canUndo()
+
+
+def _shown(page: InterviewsPage) -> tuple[list[tuple], list[tuple]]:
+    """What the page shows of the open interview: the highlights (coding, code, coder, start,
+    end) and the codings list's lines, in the same terms."""
+    spans = sorted((s.highlight.coding_id, s.highlight.code_id, s.highlight.coder,
+                    s.highlight.start, s.highlight.end) for s in page.view.text.spans)
+    lines = sorted((line.id, line.code_id, line.coder, line.start, line.end)
+                   for line in (page.codings_model.row_at(r)
+                                for r in range(page.codings_model.rowCount())))
+    return spans, lines
+
+
+def _stored(interview_id: int) -> list[tuple]:
+    return sorted((c.id, c.code_id, c.coder, c.start, c.end)
+                  for c in codings.interview_codings(interview_id) if c.start is not None)
+
+
+def test_a_coding_id_used_again_after_undo_shows_and_removes_the_new_passage(qtbot, page,
+                                                                              demo):
+    """SQLite gives the highest id again after it was deleted: the page must not show the
+    undone coding's passage for the new one, nor remove the wrong coding."""
+    row = _row(demo.id, ("Codeur A",))
+    page.open_interview(row.id)
+    code = codebook.codebook(demo.id).codes[0]
+    page.codebook_panel.select_item("code", code.id)
+    _select_by_keyboard(qtbot, page, 0, 5)
+    _press(qtbot, Qt.Key.Key_Return)
+    [first] = codings.interview_codings(row.id, CODER)
+    _press(qtbot, Qt.Key.Key_Z, CTRL)
+    assert codings.interview_codings(row.id, CODER) == []
+    _select_by_keyboard(qtbot, page, 11, 5)
+    _press(qtbot, Qt.Key.Key_Return)
+    [second] = codings.interview_codings(row.id, CODER)
+    assert second.id == first.id and (second.start, second.end) == (11, 16)  # the id reused
+    spans, lines = _shown(page)
+    assert spans == lines == _stored(row.id)
+    assert (second.id, code.id, CODER, 11, 16) in spans
+    # Delete in the transcript where the undone passage was: nothing of this coder's there
+    page.view.select_passage(2, 2)
+    assert CODER not in {h.coder for h in page.view.highlights_at_cursor()}
+    # Delete on the new coding's line removes that coding, and the page still agrees
+    line = next(r for r in range(page.codings_model.rowCount())
+                if page.codings_model.row_at(r).id == second.id)
+    assert (page.codings_model.row_at(line).start, page.codings_model.row_at(line).end) == (
+        11, 16)
+    page.codings_table.setFocus()
+    page.codings_table.setCurrentIndex(page.codings_model.index(line, 0))
+    _press(qtbot, Qt.Key.Key_Delete)
+    assert codings.interview_codings(row.id, CODER) == []
+    spans, lines = _shown(page)
+    assert spans == lines == _stored(row.id)
+
+
+def _list_cells(page: InterviewsPage, interview_id: int) -> tuple[str, str, str]:
+    """The codings and coders cells of an interview's line in the list, and the coders'
+    tooltip."""
+    line = page.model.row_of(interview_id)
+    coders = page.model.index(line, 6)
+    return (page.model.index(line, 5).data(), coders.data(),
+            coders.data(Qt.ItemDataRole.ToolTipRole) or "")
+
+
+def test_blind_coding_shows_only_the_own_work_in_the_list(qtbot, page, demo):
+    both = _row(demo.id, ("Codeur A", "Codeur B"))
+    only_a = _row(demo.id, ("Codeur A",))
+    own = len(codings.interview_codings(both.id, "Codeur B"))
+    assert 0 < own < both.codings
+    assert _list_cells(page, both.id)[:2] == (str(both.codings), "Codeur A, Codeur B")
+    page.coder.setText("Codeur B")
+    page.coder.editingFinished.emit()
+    page.blind.setChecked(True)
+    assert _list_cells(page, both.id) == (str(own), "Codeur B",
+                                          tr("interviews.coders_tip", coders="Codeur B"))
+    assert _list_cells(page, only_a.id) == ("0", "", "")
+    page.filter.setText("Codeur A")  # the other coder's name finds nothing either
+    assert page.proxy.rowCount() == 0
+    page.filter.clear()
+    # a coding of one's own counts at once
+    page.open_interview(both.id)
+    page.code_whole_interview(codebook.codebook(demo.id).codes[0].id)
+    assert _list_cells(page, both.id)[:2] == (str(own + 1), "Codeur B")
+    # another coder name: that coder's count
+    page.coder.setText("Codeur A")
+    page.coder.editingFinished.emit()
+    assert _list_cells(page, both.id)[:2] == (
+        str(len(codings.interview_codings(both.id, "Codeur A"))), "Codeur A")
+    assert "blind: alleen Codeur A" in page.view.details.text()
+    page.blind.setChecked(False)
+    assert _list_cells(page, both.id)[:2] == (str(both.codings + 1), "Codeur A, Codeur B")
+
+
+def test_undo_never_reaches_another_coders_steps(qtbot, page, demo):
+    row = _row(demo.id, ("Codeur A",))
+    page.open_interview(row.id)
+    page.blind.setChecked(True)
+    code = codebook.codebook(demo.id).codes[0]
+    page.codebook_panel.select_item("code", code.id)
+    _select_by_keyboard(qtbot, page, 0, 5)
+    _press(qtbot, Qt.Key.Key_Return)
+    assert page.undo_action.isEnabled()
+    # the next coder takes over at the same machine: the history starts again, and says so
+    page.coder.setFocus()
+    page.coder.selectAll()
+    qtbot.keyClicks(page.coder, "Codeur B")
+    suggestions = QApplication.activePopupWidget()  # the names coded with so far
+    if suggestions is not None:
+        qtbot.keyClick(suggestions, Qt.Key.Key_Escape)
+        page.activateWindow()  # offscreen leaves the closed list the active window
+        qtbot.waitUntil(lambda: QApplication.activeWindow() is page)
+    with qtbot.waitSignal(page.status_message, timeout=1000) as message:
+        _press(qtbot, Qt.Key.Key_Tab)  # leaving the field finishes the name
+    assert message.args[0] == tr("interviews.undo_new_coder", old=CODER, new="Codeur B")
+    assert _focus() is page.blind
+    assert page.undo_stack.count() == 0 and not page.undo_action.isEnabled()
+    assert page.history.model().rowCount() == 1  # only "<begin>"
+    _press(qtbot, Qt.Key.Key_Z, CTRL)
+    assert [(c.start, c.end) for c in codings.interview_codings(row.id, CODER)] == [(0, 5)]
+    # Codeur B's own steps can be undone as usual
+    _select_by_keyboard(qtbot, page, 11, 5)
+    _press(qtbot, Qt.Key.Key_Return)
+    assert len(codings.interview_codings(row.id, "Codeur B")) == 1
+    # a name put in the field without finishing it (as a script might) is caught at undo
+    page.coder.setText("Codeur C2")
+    with qtbot.waitSignal(page.status_message, timeout=1000) as message:
+        page.undo()
+    assert message.args[0] == tr("interviews.undo_new_coder", old="Codeur B",
+                                 new="Codeur C2")
+    assert len(codings.interview_codings(row.id, "Codeur B")) == 1
+    assert page.undo_stack.count() == 0
+    # without any steps there is nothing to say when the name changes
+    page.coder.setText("Codeur B")
+    with qtbot.assertNotEmitted(page.status_message):
+        page.coder.editingFinished.emit()
+
+
+QDC = """<?xml version="1.0" encoding="utf-8"?>
+<CodeBook xmlns="urn:QDA-XML:codebook:1.0" origin="test">
+ <Codes>
+  <Code name="Nieuw thema" isCodable="false">
+   <Code name="Nieuw een" isCodable="true" color="#AA0000"/>
+   <Code name="Nieuw twee" isCodable="true" color="#00AA00"/>
+  </Code>
+  <Code name="Nieuw drie" isCodable="true"/>
+ </Codes>
+</CodeBook>
+"""
+
+
+def test_undoing_an_import_whose_code_is_in_use_changes_nothing(qtbot, page, demo, tmp_path,
+                                                                 monkeypatch, shown_errors):
+    source = tmp_path / "nieuw.qdc"
+    source.write_text(QDC, encoding="utf-8")
+    before = codebook.codebook(demo.id)
+    monkeypatch.setattr(page.codebook_panel, "ask_import_path", lambda: source)
+    page.codebook_panel.actions["import"].trigger()
+    imported = codebook.codebook(demo.id)
+    added = [c.name for c in imported.codes if c not in before.codes]
+    assert added == ["Nieuw een", "Nieuw twee", "Nieuw drie"]
+    # the last code imported is applied elsewhere (another window) before the undo
+    row = _row(demo.id, ("Codeur A",))
+    coding = codings.add_coding(row.id, _code(demo.id, "Nieuw drie").id, "Codeur A", 0, 4)
+    page.undo()
+    assert codebook.codebook(demo.id) == imported  # nothing removed, not half
+    assert page.undo_stack.count() == 1 and page.undo_stack.canUndo()  # and it stays
+    assert [error.message for error in shown_errors] == [tr(
+        "interviews.import_undo_in_use", file="nieuw.qdc", codes="'Nieuw drie'", codings=1)]
+    # once that coding is gone the import can be undone, and redone
+    codings.remove_coding(coding)
+    page.undo()
+    assert len(shown_errors) == 1
+    assert codebook.codebook(demo.id) == before
+    page.redo()
+    assert codebook.codebook(demo.id) == imported
+
+
+def test_an_import_undo_that_fails_halfway_puts_back_what_went(qtbot, page, demo, tmp_path,
+                                                               monkeypatch, shown_errors):
+    source = tmp_path / "nieuw.qdc"
+    source.write_text(QDC, encoding="utf-8")
+    monkeypatch.setattr(page.codebook_panel, "ask_import_path", lambda: source)
+    page.codebook_panel.actions["import"].trigger()
+    imported = codebook.codebook(demo.id)
+
+    def locked(category_id: int) -> None:
+        raise StorageError("error.db_conflict")
+
+    monkeypatch.setattr(codebook, "delete_category", locked)  # the codes went, then this
+    page.undo()
+    qtbot.waitUntil(lambda: bool(shown_errors))
+    assert shown_errors[0].key == "error.db_conflict"
+    assert codebook.codebook(demo.id) == imported  # the codes are back, with their ids

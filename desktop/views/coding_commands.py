@@ -9,11 +9,14 @@ restore_coding, update_code → the code as it was, merge_codes → MergeRecord 
 and restored rows keep their ids, so a later command still finds them.
 
 A redo or undo that the database no longer allows (the interview was deleted elsewhere) marks
-the command obsolete, so the stack drops it, and tells the host; it never raises into Qt.
+the command obsolete, so the stack drops it, and tells the host; it never raises into Qt. A
+command that can tell beforehand that its undo would be refused says so in `check_undo()`: the
+page then refuses the undo and the command stays on the stack.
 """
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
 from typing import Protocol
@@ -69,6 +72,10 @@ class ServiceCommand(QUndoCommand):
 
     def undo(self) -> None:
         self._guarded(self._undo, "undo")
+
+    def check_undo(self) -> None:
+        """Raise the BrugmeterError an undo would meet, before anything is changed (the page
+        asks before it undoes); by default any undo may be tried."""
 
     def _guarded(self, call: Callable[[], None], name: str) -> None:
         self.last_run = name
@@ -316,13 +323,60 @@ class ImportCodebookCommand(ServiceCommand):
                                          if c.id not in old_categories), key=lambda c: c.id))
         self._codes = tuple(c for c in after.codes if c.id not in old_codes)
 
+    def check_undo(self) -> None:
+        """The undo removes every code and category the import added or none: it is refused
+        while one of those codes has codings, or the codebook changed elsewhere (one of them
+        gone, or another code or category put inside one of its categories)."""
+        file = self.path.name
+        book = codebook.codebook(self.study_id)
+        code_ids = {code.id for code in self._codes}
+        category_ids = {category.id for category in self._categories}
+        codes_now = {code.id for code in book.codes}
+        categories_now = {category.id for category in book.categories}
+        gone = ([c.name for c in self._codes if c.id not in codes_now]
+                + [c.name for c in self._categories if c.id not in categories_now])
+        if gone:
+            raise BrugmeterError("interviews.import_undo_changed", file=file,
+                                 names=_names(gone))
+        used = Counter(row.code_id for row in codings.coding_rows(self.study_id)
+                       if row.code_id in code_ids)
+        if used:
+            raise BrugmeterError("interviews.import_undo_in_use", file=file,
+                                 codes=_names([c.name for c in book.codes if c.id in used]),
+                                 codings=sum(used.values()))
+        holding = [category.name for category in self._categories
+                   if any(c.category_id == category.id and c.id not in code_ids
+                          for c in book.codes)
+                   or any(c.parent_id == category.id and c.id not in category_ids
+                          for c in book.categories)]
+        if holding:
+            raise BrugmeterError("interviews.import_undo_changed", file=file,
+                                 names=_names(holding))
+
     def _undo(self) -> None:
-        self._codes = tuple(codebook.delete_code(code.id) for code in self._codes)
-        self._categories = tuple(reversed([codebook.delete_category(category.id)
-                                           for category in reversed(self._categories)]))
+        self.check_undo()  # also when the history view jumps back past the import
+        codes: list[CodeInfo] = []
+        categories: list[CategoryInfo] = []  # innermost first
+        try:
+            for code in self._codes:
+                codes.append(codebook.delete_code(code.id))
+            for category in reversed(self._categories):
+                categories.append(codebook.delete_category(category.id))
+        except BrugmeterError:  # put back what went: the import stays whole
+            for category in reversed(categories):
+                codebook.restore_category(self.study_id, category)
+            for code in codes:
+                codebook.restore_code(self.study_id, code)
+            raise
+        self._codes = tuple(codes)
+        self._categories = tuple(reversed(categories))
 
     def _redo(self) -> None:
         for category in self._categories:  # parents were created (and numbered) first
             codebook.restore_category(self.study_id, category)
         for code in self._codes:
             codebook.restore_code(self.study_id, code)
+
+
+def _names(names: list[str]) -> str:
+    return ", ".join(f"'{name}'" for name in names)

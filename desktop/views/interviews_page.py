@@ -7,12 +7,15 @@ Coding by keyboard: select a passage with Shift+arrows, then Enter applies the c
 current code and Alt+1 … Alt+9 the first nine codes; Ctrl+Shift+Enter codes the whole
 interview; Delete removes the coding at the cursor. Every coding and codebook change is a
 command on one QUndoStack per study (the page is built per study): Ctrl+Z, Ctrl+Shift+Z and
-Ctrl+Y go back and forth through all of them.
+Ctrl+Y go back and forth through all of them. The history is one coder's: under another
+"Coding as" name it starts again, so two coders sharing a machine (blind coding) never undo or
+read each other's steps; blind, the interviews list counts and names only the coder's own.
 """
 
 from __future__ import annotations
 
 import bisect
+import dataclasses
 
 from PySide6.QtCore import (
     QItemSelectionModel,
@@ -90,6 +93,12 @@ def _order(coding: CodingInfo) -> tuple[int, int, int]:
     return (0, 0, coding.id) if coding.start is None else (1, coding.start, coding.id)
 
 
+def _made_for(coding: CodingInfo) -> tuple:
+    """What a coding's highlight and list line show: a line made for another coding under the
+    same id (SQLite hands out a deleted highest id again) must not be used for it."""
+    return (coding.interview_id, coding.code_id, coding.coder, coding.start, coding.end)
+
+
 def _shorten(text: str, length: int) -> str:
     text = " ".join(text.split())
     return text if len(text) <= length else text[: length - 1].rstrip() + "…"
@@ -127,12 +136,16 @@ class InterviewsPage(Page):
         self.book = Codebook((), ())
         self._record: InterviewRecord | None = None
         self._codings: list[CodingInfo] = []
-        # per coding id its highlight and list line, made once per codebook
-        self._made: dict[int, tuple[Highlight, CodingLine]] = {}
+        # per coding id what it was made for and its highlight and list line, made once per
+        # codebook; the key is checked, as an id comes back after an undo (SQLite reuses it)
+        self._made: dict[int, tuple[tuple, Highlight, CodingLine]] = {}
         self._build_widgets()
         self._build_layout()
         self._wire()
         self._show_undo_state()
+        # whose steps the undo stack holds: another coder (blind coding at one machine) may
+        # not undo them, nor see them in the history
+        self._stack_coder = self.coder_name()
 
     # building ------------------------------------------------------------------------------
     def _build_widgets(self) -> None:
@@ -340,11 +353,23 @@ class InterviewsPage(Page):
 
     def _reload_rows(self) -> list[interviews.InterviewRow]:
         rows = interviews.interview_rows(self.study_id)
-        self.model.set_rows(rows)
+        self.model.set_rows(self._blinded(rows) if self.blind.isChecked() else rows)
         self._show_count()
         if self._record is not None:
             self.select_interview(self._record.id)
         return rows
+
+    def _blinded(self, rows: list[interviews.InterviewRow]) -> list[interviews.InterviewRow]:
+        """Blind: each interview with only the coder's own codings counted and no other
+        coder named, so the list does not tell where, or how much, the other coded."""
+        coder = self.coder_name()
+        own: dict[int, int] = {}
+        for coding in codings.coding_rows(self.study_id):
+            if coding.coder == coder:
+                own[coding.interview_id] = own.get(coding.interview_id, 0) + 1
+        return [dataclasses.replace(row, codings=own.get(row.id, 0),
+                                    coders=(coder,) if row.id in own else ())
+                for row in rows]
 
     def _show_count(self) -> None:
         self.count.setText(tr("interviews.count", shown=self.proxy.rowCount(),
@@ -364,12 +389,30 @@ class InterviewsPage(Page):
         return self.coder.text().strip() or audit.current_user()
 
     def _coder_changed(self) -> None:
+        self._claim_undo_stack()
         if self.blind.isChecked():
             self._reload_codings()
+            self._reload_rows()
+            self._show_details()
 
     def _blind_toggled(self, _on: bool) -> None:
         self._reload_codings()
+        self._reload_rows()
         self._show_details()
+
+    def _claim_undo_stack(self) -> bool:
+        """The undo history belongs to one coder: under another "Coding as" name it starts
+        again (with a word in the status bar), so nobody undoes, redoes or reads another's
+        steps. True when it did."""
+        name = self.coder_name()
+        if name == self._stack_coder:
+            return False
+        old, self._stack_coder = self._stack_coder, name
+        if self.undo_stack.count() == 0:
+            return False
+        self.undo_stack.clear()
+        self.status_message.emit(tr("interviews.undo_new_coder", old=old, new=name))
+        return True
 
     # interviews ----------------------------------------------------------------------------
     def select_interview(self, interview_id: int) -> None:
@@ -483,7 +526,8 @@ class InterviewsPage(Page):
         if line < 0:
             return
         row = self.model.row_at(line)
-        if not self.confirm_delete(row.subject, row.codings):
+        # every coding goes, also another coder's that blind coding leaves out of the list
+        if not self.confirm_delete(row.subject, len(codings.interview_codings(interview_id))):
             return
         try:
             interviews.delete_interview(interview_id)
@@ -534,16 +578,20 @@ class InterviewsPage(Page):
             self._reload_book()  # the codebook changed elsewhere: read it again
             codes = {code.id: code for code in self.book.codes}
         passages, whole, lines = [], [], []
+        kept: dict[int, tuple[tuple, Highlight, CodingLine]] = {}
         for coding in self._codings:
+            key = _made_for(coding)
             made = self._made.get(coding.id)
-            if made is None or made[1].code_id != coding.code_id:
+            if made is None or made[0] != key:  # new, or another coding under a reused id
                 code = codes.get(coding.code_id)
                 if code is None:
                     continue
-                made = self._made[coding.id] = self._make(record.transcript, coding, code)
-            highlight, line = made
+                made = (key, *self._make(record.transcript, coding, code))
+            kept[coding.id] = made
+            _key, highlight, line = made
             (whole if coding.start is None else passages).append(highlight)
             lines.append(line)
+        self._made = kept  # a coding no longer shown (removed, undone) is forgotten
         self.view.set_codings(passages, whole)
         self.codings_model.set_rows(lines)
         self._fit_codings_columns(lines)
@@ -693,6 +741,7 @@ class InterviewsPage(Page):
     def run(self, command: ServiceCommand, show_refusal: bool = True) -> bool:
         """Do a command and put it on the undo stack; a refusal is shown (or left in
         command.refusal for the caller) and nothing is pushed."""
+        self._claim_undo_stack()
         try:
             command.do()
         except BrugmeterError as error:
@@ -744,13 +793,24 @@ class InterviewsPage(Page):
         error_dialog.show_error(self, error)
 
     def undo(self) -> None:
+        if self._claim_undo_stack():
+            return
         if self.undo_stack.canUndo():
+            command = self.undo_stack.command(self.undo_stack.index() - 1)
+            if isinstance(command, ServiceCommand):
+                try:
+                    command.check_undo()  # refused: nothing changes, the command stays
+                except BrugmeterError as error:
+                    error_dialog.show_error(self, error)
+                    return
             text, count = self.undo_stack.undoText(), self.undo_stack.count()
             self.undo_stack.undo()
             if self.undo_stack.count() == count:  # else it failed, and that is shown
                 self.status_message.emit(tr("interviews.undone", action=text))
 
     def redo(self) -> None:
+        if self._claim_undo_stack():
+            return
         if self.undo_stack.canRedo():
             text, count = self.undo_stack.redoText(), self.undo_stack.count()
             self.undo_stack.redo()
