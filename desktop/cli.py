@@ -56,6 +56,24 @@ def _parser() -> argparse.ArgumentParser:
     export.add_argument("--lang", dest="export_lang", choices=i18n.LANGUAGES,
                         help="language of the labels (default: the study's)")
 
+    template = commands.add_parser("template", help="write an empty workbook to fill in and "
+                                   "import (docs/workbook.md)")
+    template.add_argument("--db", dest="db_command", help="database file or URL")
+    template.add_argument("--study", help="the study's template (default: one for a new study)")
+    template.add_argument("-o", "--output", type=Path, required=True, help="target .xlsx file")
+    template.add_argument("--lang", dest="export_lang", choices=i18n.LANGUAGES,
+                          help="language of the labels (default: the study's)")
+
+    importing = commands.add_parser("import", help="import a workbook: all of it, or nothing")
+    importing.add_argument("file", type=Path, help="the workbook (.xlsx): a filled-in template "
+                           "or an export")
+    importing.add_argument("--db", dest="db_command", help="database file or URL (created "
+                           "when missing)")
+    importing.add_argument("--study", help="import into this study (made from the workbook "
+                           "when the database has no study of that name)")
+    importing.add_argument("--report", type=Path, help="write the report to this .csv or "
+                           ".xlsx file (on failure by default FILE-import-report.csv)")
+
     instrument = commands.add_parser("instrument", help="list, import and set up instruments")
     actions = instrument.add_subparsers(dest="action", required=True)
     listing = actions.add_parser("list", help="instruments in the database and the study's")
@@ -112,6 +130,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _factsheet(target, args)
         if args.command == "export-xlsx":
             return _export_xlsx(target, args)
+        if args.command == "template":
+            return _template(target, args)
+        if args.command == "import":
+            return _import_workbook(target, args)
         if args.command == "instrument":
             return _instrument(target, args)
         if args.command == "survey":
@@ -223,6 +245,77 @@ def _export_xlsx(target: str | None, args: argparse.Namespace) -> int:
         written = write_sav(study.id, args.output, language=language)
         print(tr("cli.sav_written", count=len(written.paths), example=written.paths[0]))
     return 0
+
+
+def _template(target: str | None, args: argparse.Namespace) -> int:
+    import tempfile
+
+    from desktop.models.database import close_database, open_database
+    from desktop.models.services.studies import resolve_study
+    from desktop.paths import default_database
+    from reports.workbook.template import write_template
+
+    if args.study or target or default_database().exists():
+        _open(target, create=False)
+        study_id = resolve_study(args.study).id if args.study else None
+        result = write_template(study_id, args.output, args.export_lang)
+    else:  # a new study's template needs no database: the built-in instruments do
+        with tempfile.TemporaryDirectory(prefix="brugmeter-template-") as folder:
+            open_database(Path(folder) / "empty.sqlite")
+            try:
+                result = write_template(None, args.output, args.export_lang)
+            finally:
+                close_database()
+    print(tr("cli.template_written", path=result.path, sheets=len(result.sheets)))
+    return 0
+
+
+FIRST_REFUSED = 20  # refused cells the command prints; the report file has them all
+
+
+def _import_workbook(target: str | None, args: argparse.Namespace) -> int:
+    from desktop.models.database import close_database, is_url
+    from desktop.paths import default_database
+    from reports.workbook.importer import import_workbook, write_report
+
+    location = target or str(default_database())
+    new_file = not is_url(location) and not Path(location).expanduser().exists()
+    _open(location, create=True)
+    report = import_workbook(args.file, study_name=args.study)
+    for notice in report.notices:
+        print(tr("cli.warning", message=notice.text), file=sys.stderr)
+    if report.imported:
+        print(tr("cli.import_created" if report.created else "cli.import_added",
+                 name=report.study_name, file=args.file.name))
+        width = max(map(len, report.rows), default=0)
+        for sheet, rows in report.rows.items():
+            print(f"  {sheet:<{width}}  {tr('cli.import_rows', rows=f'{rows:,}')}")
+    elif report.rejected and not report.rejected[0].sheet:  # about the file: one line
+        print(tr("cli.error", message=report.rejected[0].reason), file=sys.stderr)
+    else:
+        print(tr("cli.error", message=tr("cli.import_refused", count=report.rejected_count)),
+              file=sys.stderr)
+        for refused in report.rejected[:FIRST_REFUSED]:
+            where = f"{refused.sheet}!{refused.cell}" if refused.cell else refused.sheet
+            column = f" ({refused.column})" if refused.column else ""
+            print(f"  {where}{column}: {refused.reason}", file=sys.stderr)
+        if report.rejected_count > FIRST_REFUSED:
+            print("  " + tr("cli.import_more", count=report.rejected_count - FIRST_REFUSED),
+                  file=sys.stderr)
+    about_file = bool(report.rejected) and not report.rejected[0].sheet
+    path = args.report or (None if report.imported or about_file else
+                           args.file.with_name(f"{args.file.stem}-import-report.csv"))
+    if path is not None:
+        try:
+            print(tr("cli.import_report", path=write_report(report, path)),
+                  file=sys.stdout if report.imported else sys.stderr)
+        except BrugmeterError as error:
+            print(tr("cli.error", message=error.message), file=sys.stderr)
+    if not report.imported and new_file:  # leave no empty database behind
+        close_database()
+        for suffix in ("", "-wal", "-shm"):
+            Path(location + suffix).expanduser().unlink(missing_ok=True)
+    return 0 if report.imported else 1
 
 
 def _instrument(target: str | None, args: argparse.Namespace) -> int:

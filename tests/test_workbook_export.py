@@ -32,7 +32,7 @@ REMARK = "Ideeën over het café – naïef, € 25 ‘goed’"
 DATA_SHEETS = ("participants", "bridge", "bridge_wide", "q_financial_scarcity",
                "q_financial_scarcity_wide", "q_quality_of_life", "q_quality_of_life_wide",
                "professionals", "survey", "survey_wide", "actions", "interviews", "qual_codes",
-               "codings")
+               "codings", "transcripts", "definitions")
 FINDINGS_SHEETS = ("findings_response", "findings_flow", "findings_bridge", "findings_levels",
                    "findings_transitions", "findings_sites", "findings_questionnaires",
                    "findings_high", "findings_ranking", "findings_likert", "findings_fidelity",
@@ -66,7 +66,7 @@ def export(tmp_path_factory) -> Export:
                                {"huisvesting": 2, "inkomen": 1, "schulden": "declined"})
         findings = study_findings(study_id, language="nl")
         result = write_workbook(study_id, folder / "study.xlsx")
-        sav = write_sav(study_id, folder / "study.xlsx").paths if _has_pandas() else ()
+        sav = write_sav(study_id, folder / "study.xlsx").paths
     finally:
         close_database()
     return Export(db, result.path, study_id, result.rows, findings, sav)
@@ -296,7 +296,6 @@ def test_english_labels_on_request(export, tmp_path):
 
 
 def test_spss_files_read_back_with_their_labels(export, book):
-    pytest.importorskip("pandas")  # pyreadstat writes from pandas frames (the spss extra)
     pyreadstat = pytest.importorskip("pyreadstat")
     paths = {p.name: p for p in export.sav}
     assert set(paths) == {f"study-{name}.sav" for name in DATA_SHEETS}
@@ -324,7 +323,6 @@ def test_spss_files_read_back_with_their_labels(export, book):
 
 
 def test_a_cancelled_spss_export_leaves_no_file(export, tmp_path):
-    pytest.importorskip("pandas")
     open_database(export.db, create=False)
     seen: list[int] = []
 
@@ -338,7 +336,6 @@ def test_a_cancelled_spss_export_leaves_no_file(export, tmp_path):
 
 
 def test_the_command_writes_the_workbook_and_the_spss_files(export, tmp_path, capsys):
-    pytest.importorskip("pandas")
     out = tmp_path / "export.xlsx"
     assert cli.main(["export-xlsx", "--db", str(export.db), "-o", str(out), "--sav"]) == 0
     printed = capsys.readouterr().out
@@ -386,19 +383,12 @@ def test_an_empty_study_exports_its_headers(study, tmp_path):
     result = write_workbook(study.id, tmp_path / "empty.xlsx")
     book = load_workbook(result.path)
     assert not any(name.startswith("q_") for name in book.sheetnames)  # the Bridge only
-    for name in (name for name in DATA_SHEETS if not name.startswith("q_")):
+    for name in (name for name in DATA_SHEETS
+                 if not name.startswith("q_") and name != "definitions"):
         assert book[name].max_row == 1 and result.rows[name] == 0, name
+    assert study.name in [row[4] for row in table(book["definitions"])[1]]  # its settings
     assert table(book["participants"])[0][0] == "code"
     assert len(book["findings_levels"]._charts) == 8 and len(book["findings_bridge"]._charts) == 1
     assert [row[2] for row in table(book["findings_bridge"])[1]] == [0] * 8  # n, no figures
-    if _has_pandas():
-        sav = write_sav(study.id, tmp_path / "empty.xlsx")
-        assert all(path.exists() for path in sav.paths)
-
-
-def _has_pandas() -> bool:
-    try:
-        import pandas  # noqa: F401
-    except ImportError:
-        return False
-    return True
+    sav = write_sav(study.id, tmp_path / "empty.xlsx")
+    assert all(path.exists() for path in sav.paths)

@@ -7,6 +7,7 @@ from collections.abc import Callable
 
 from reports.workbook.columns import Sheet
 from reports.workbook.context import ExportContext
+from reports.workbook.definition_sheet import definitions_sheet
 from reports.workbook.interview_sheets import interview_sheets
 from reports.workbook.participant_sheets import (
     actions_sheet,
@@ -20,6 +21,7 @@ from reports.workbook.professional_sheets import (
     survey_wide_sheet,
 )
 from reports.workbook.questionnaire_sheets import questionnaire_sheets
+from reports.workbook.transcript_sheet import transcripts_sheet
 
 SheetKind = Callable[[ExportContext], Sheet | list[Sheet]]
 
@@ -33,6 +35,8 @@ DATA_SHEETS: tuple[SheetKind, ...] = (
     survey_wide_sheet,
     actions_sheet,
     interview_sheets,
+    transcripts_sheet,
+    definitions_sheet,
 )
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
+from collections.abc import Collection
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import cache
@@ -37,6 +38,7 @@ from desktop.models.services.validation import (
 from desktop.paths import ACTION_TYPES
 
 MAX_REWARD = Decimal("10000")
+_KEY = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,59}$")
 
 
 @dataclass(frozen=True)
@@ -139,9 +141,12 @@ def _type_key(name: str, taken: set[str]) -> str:
     return key
 
 
-def save_action_type(study_id: int, data: ActionTypeInput, type_id: int | None = None) -> int:
+def save_action_type(study_id: int, data: ActionTypeInput, type_id: int | None = None, *,
+                     key: str | None = None) -> int:
     """Add a type, or rename it and set whether it is rewardable. A type that already has
-    rewards given cannot stop being rewardable: those rewards would become impossible."""
+    rewards given cannot stop being rewardable: those rewards would become impossible. `key`
+    (a new type only) keeps a key given elsewhere, as the workbook import does; else one is
+    made from the name."""
     names = {lang: clean_text(getattr(data, f"name_{lang}"), f"name_{lang}", 200)
              for lang in LANGUAGES}
     if not any(names.values()):
@@ -154,9 +159,12 @@ def save_action_type(study_id: int, data: ActionTypeInput, type_id: int | None =
                 name.lower() == text.lower() for name, text in zip(
                     label.values(), json.loads(other.label).values(), strict=False)):
             raise ValidationError("name_nl", "error.action_type_duplicate", name=given)
+    taken = {t.key for t in existing}
+    if key is not None and (not _KEY.match(key) or key in taken):
+        raise ValidationError("key", "error.action_type_key", key=key)
     with transaction():
         if type_id is None:
-            row = ActionType.create(study=study_id, key=_type_key(given, {t.key for t in existing}),
+            row = ActionType.create(study=study_id, key=key or _type_key(given, taken),
                                     label=json.dumps(label, ensure_ascii=False),
                                     rewardable=bool(data.rewardable),
                                     position=max((t.position for t in existing), default=-1) + 1)
@@ -200,13 +208,14 @@ def _find_type(study_id: int, type_id: int | None) -> ActionType:
     return row
 
 
-def _checked(participant: Participant, data: ActionInput) -> dict[str, object]:
-    kind = _find_type(participant.study_id, data.action_type_id)
+def check_action(kind: ActionTypeInfo, pillars: Collection[str], included: dt.date | None,
+                 data: ActionInput) -> dict[str, object]:
+    """An action of type `kind` for a participant included on `included`, whose study's Bridge
+    has `pillars`: the form's rules, for the form and the workbook import alike."""
     agreed = parse_date(data.agreed_on, "agreed_on")
     if agreed is None:
         raise ValidationError("agreed_on", "error.date_required")
     require_past(agreed, "agreed_on")
-    included = as_date(participant.inclusion_date)
     if included and agreed < included:
         raise ValidationError("agreed_on", "error.action_before_inclusion",
                               date=included.isoformat())
@@ -217,7 +226,7 @@ def _checked(participant: Participant, data: ActionInput) -> dict[str, object]:
             raise ValidationError("done_on", "error.done_before_agreed",
                                   done=done.isoformat(), agreed=agreed.isoformat())
     pillar = (data.pillar or "").strip()
-    if pillar and pillar not in study_instrument(participant.study_id)[1].item_keys:
+    if pillar and pillar not in pillars:
         raise ValidationError("pillar", "error.pillar_unknown", pillar=pillar)
     reward_kind = clean_text(data.reward_kind, "reward_kind", 60)
     value = parse_number(data.reward_value, "reward_value")
@@ -227,7 +236,7 @@ def _checked(participant: Participant, data: ActionInput) -> dict[str, object]:
     if reward_kind or reward_value is not None:
         if not kind.rewardable:
             raise ValidationError("reward_kind", "error.reward_not_rewardable",
-                                  action_type=pick(json.loads(kind.label)))
+                                  action_type=kind.text())
         if not reward_kind:
             raise ValidationError("reward_kind", "error.reward_kind_required")
         if done is None:
@@ -235,6 +244,12 @@ def _checked(participant: Participant, data: ActionInput) -> dict[str, object]:
     return {"action_type": kind.id, "pillar": pillar, "agreed_on": agreed, "done_on": done,
             "reward_kind": reward_kind, "reward_value": reward_value,
             "remarks": clean_text(data.remarks, "remarks", 2000)}
+
+
+def _checked(participant: Participant, data: ActionInput) -> dict[str, object]:
+    kind = _type_info(_find_type(participant.study_id, data.action_type_id))
+    pillars = study_instrument(participant.study_id)[1].item_keys if data.pillar else ()
+    return check_action(kind, pillars, as_date(participant.inclusion_date), data)
 
 
 def add_action(participant_id: int, data: ActionInput) -> int:

@@ -5,6 +5,7 @@ moves one code's codings onto another. Every change returns what an undo needs."
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import peewee as pw
@@ -100,13 +101,33 @@ def is_colour(value: str) -> bool:
     return bool(_COLOUR.match(value))
 
 
-def _colour(raw: object, study_id: int) -> str:
+def check_colour(raw: object) -> str | None:
+    """A colour #RRGGBB in capitals, or None where none was given."""
     if raw is None or not str(raw).strip():
-        return COLOURS[Code.select().where(Code.study == study_id).count() % len(COLOURS)]
+        return None
     colour = str(raw).strip()
     if not _COLOUR.match(colour):
         raise ValidationError("colour", "error.colour", value=colour)
     return colour.upper()
+
+
+def default_colour(codes: int) -> str:
+    """The colour a new code gets when none is given: the next of COLOURS, by the number of
+    codes the codebook already has."""
+    return COLOURS[codes % len(COLOURS)]
+
+
+def _colour(raw: object, study_id: int) -> str:
+    return check_colour(raw) or default_colour(
+        Code.select().where(Code.study == study_id).count())
+
+
+# One rule per typed field of a code, for the codebook panel and the workbook import.
+FIELD_CHECKS: dict[str, Callable[[object], object]] = {
+    "name": lambda raw: clean_text(raw, "name", 120, required=True),
+    "definition": lambda raw: clean_text(raw, "definition", 4000),
+    "colour": check_colour,
+}
 
 
 def _refuse_duplicate_name(study_id: int, name: str, exclude: int | None = None) -> None:
@@ -175,9 +196,9 @@ def _find_category(category_id: int) -> CodeCategory:
 def add_code(study_id: int, name: object, definition: object = "",
              category_id: int | None = None, colour: object = None) -> int:
     with transaction():
-        name = clean_text(name, "name", 120, required=True)
+        name = FIELD_CHECKS["name"](name)
         _refuse_duplicate_name(study_id, name)
-        fields = {"name": name, "definition": clean_text(definition, "definition", 4000),
+        fields = {"name": name, "definition": FIELD_CHECKS["definition"](definition),
                   "category": _category_of(study_id, category_id),
                   "colour": _colour(colour, study_id)}
         position = Code.select().where(Code.study == study_id).count()
@@ -195,9 +216,9 @@ def update_code(code_id: int, name: object, definition: object, category_id: int
         if expected_version is not None and code.version != expected_version:
             raise ValidationError("name", "error.record_changed")
         before = _info(code)
-        name = clean_text(name, "name", 120, required=True)
+        name = FIELD_CHECKS["name"](name)
         _refuse_duplicate_name(code.study_id, name, exclude=code_id)
-        fields = {"name": name, "definition": clean_text(definition, "definition", 4000),
+        fields = {"name": name, "definition": FIELD_CHECKS["definition"](definition),
                   "category": _category_of(code.study_id, category_id),
                   "colour": _colour(colour, code.study_id)}
         old = {"name": code.name, "definition": code.definition,

@@ -5,6 +5,7 @@ an undo can restore it under its own id."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import peewee as pw
@@ -29,8 +30,9 @@ class CodingInfo:
     created_at: dt.datetime | None = None
 
 
-def _check_span(interview: Interview, start: object, end: object) -> tuple[int | None,
-                                                                          int | None]:
+def check_span(length: int, start: object, end: object) -> tuple[int | None, int | None]:
+    """A passage of a transcript of `length` characters, or (None, None): the whole
+    interview."""
     if start is None and end is None:
         return None, None
     if start is None or end is None:
@@ -39,10 +41,27 @@ def _check_span(interview: Interview, start: object, end: object) -> tuple[int |
         first, last = int(start), int(end)  # type: ignore[call-overload]
     except (TypeError, ValueError):
         raise ValidationError("passage", "error.passage_range", length=0) from None
-    length = len(interview.transcript)
     if not 0 <= first < last <= length:
         raise ValidationError("passage", "error.passage_range", length=length)
     return first, last
+
+
+def check_coder(raw: object) -> str:
+    """Who coded: as typed, or else the session's user."""
+    return clean_text(raw if raw is not None else audit.current_user(), "coder", 100,
+                      required=True)
+
+
+# One rule per typed field, for add_coding and the workbook import.
+FIELD_CHECKS: dict[str, Callable[[object], object]] = {
+    "coder": check_coder,
+    "memo": lambda raw: clean_text(raw, "memo", 4000),
+}
+
+
+def _check_span(interview: Interview, start: object, end: object) -> tuple[int | None,
+                                                                          int | None]:
+    return check_span(len(interview.transcript), start, end)
 
 
 def add_coding(interview_id: int, code_id: int, coder: object = None, start: object = None,
@@ -55,8 +74,7 @@ def add_coding(interview_id: int, code_id: int, coder: object = None, start: obj
         code = Code.get_or_none(Code.id == code_id)
         if code is None or code.study_id != interview.study_id:
             raise ValidationError("code", "error.code_missing", id=code_id)
-        who = clean_text(coder if coder is not None else audit.current_user(), "coder", 100,
-                         required=True)
+        who = check_coder(coder)
         first, last = _check_span(interview, start, end)
         span = ((Coding.start.is_null() & Coding.end.is_null()) if first is None
                 else ((Coding.start == first) & (Coding.end == last)))
@@ -64,7 +82,7 @@ def add_coding(interview_id: int, code_id: int, coder: object = None, start: obj
                                  & (Coding.coder == who) & span).exists():
             raise ValidationError("code", "error.coding_duplicate", code=code.name)
         coding = Coding.create(interview=interview_id, code=code_id, coder=who, start=first,
-                               end=last, memo=clean_text(memo, "memo", 4000))
+                               end=last, memo=FIELD_CHECKS["memo"](memo))
         audit.record("coding", coding.id, "insert",
                      {"interview": (None, interview_id), "code": (None, code.name),
                       "coder": (None, who), "start": (None, first), "end": (None, last)})

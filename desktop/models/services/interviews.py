@@ -5,6 +5,7 @@ point into it."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -75,6 +76,20 @@ def subject_by_code(study_id: int, participant: str | None,
     raise ValidationError("subject", "error.interview_subject")
 
 
+def check_held_on(raw: object) -> dt.date | None:
+    held_on = parse_date(raw, "held_on")
+    return require_past(held_on, "held_on") if held_on else None
+
+
+# One rule per typed field, for the interview form and the workbook import (the transcript's
+# own rules are check_transcript's).
+FIELD_CHECKS: dict[str, Callable[[object], object]] = {
+    "held_on": check_held_on,
+    "interviewer": lambda raw: clean_text(raw, "interviewer", 100),
+    "source": lambda raw: clean_text(raw, "source", 260),
+}
+
+
 def _checked(study_id: int, data: InterviewInput) -> dict[str, object]:
     if (data.participant_id is None) == (data.professional_id is None):
         raise ValidationError("subject", "error.interview_subject")
@@ -86,13 +101,12 @@ def _checked(study_id: int, data: InterviewInput) -> dict[str, object]:
             (Professional.id == data.professional_id)
             & (Professional.study == study_id)).exists():
         raise ValidationError("subject", "error.professional_missing", id=data.professional_id)
-    held_on = parse_date(data.held_on, "held_on")
     return {
         "participant": data.participant_id,
         "professional": data.professional_id,
-        "held_on": require_past(held_on, "held_on") if held_on else None,
-        "interviewer": clean_text(data.interviewer, "interviewer", 100),
-        "source": clean_text(data.source, "source", 260),
+        "held_on": check_held_on(data.held_on),
+        "interviewer": FIELD_CHECKS["interviewer"](data.interviewer),
+        "source": FIELD_CHECKS["source"](data.source),
         "transcript": check_transcript(str(data.transcript or ""), data.source),
     }
 

@@ -23,7 +23,8 @@ KINDS = ("introduction", "questions", "about_method", "about_bridge", "implement
          "recommendations")
 MAX_NARRATIVE = 20_000
 MAX_SENTENCE = 2_000
-_SENTENCE = "sentence:"
+SENTENCE = "sentence:"  # the kind of an edited result sentence starts so
+_SENTENCE = SENTENCE
 
 
 @dataclass(frozen=True)

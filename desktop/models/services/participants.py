@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 
 import peewee as pw
@@ -84,23 +85,44 @@ def check_code(raw: object) -> str:
     return code
 
 
+def check_status(raw: object) -> str:
+    if raw not in RECRUITMENT_STATUSES:
+        raise ValidationError("status", "error.status", value=raw)
+    return str(raw)
+
+
+def check_inclusion_date(raw: object) -> dt.date | None:
+    inclusion = parse_date(raw, "inclusion_date")
+    if inclusion:
+        require_past(inclusion, "inclusion_date")
+    return inclusion
+
+
+# One rule per typed field, for the form (through _checked) and the workbook import, which
+# checks a sheet cell by cell so that its report names every refused cell.
+FIELD_CHECKS: dict[str, Callable[[object], object]] = {
+    "code": check_code,
+    "status": check_status,
+    "inclusion_date": check_inclusion_date,
+    "study_group": lambda raw: clean_text(raw, "study_group", 60),
+    "remarks": lambda raw: clean_text(raw, "remarks", 2000),
+}
+
+
 def _checked(study_id: int, data: ParticipantInput) -> dict[str, object]:
-    if data.status not in RECRUITMENT_STATUSES:
-        raise ValidationError("status", "error.status", value=data.status)
+    status = check_status(data.status)
     if data.site_id is not None and not Site.select().where(
         (Site.id == data.site_id) & (Site.study == study_id)
     ).exists():
         raise ValidationError("site", "error.site_unknown")
-    inclusion = parse_date(data.inclusion_date, "inclusion_date")
-    if inclusion:
-        require_past(inclusion, "inclusion_date")
+    inclusion = check_inclusion_date(data.inclusion_date)
     return {
         "code": check_code(data.code),
         "site": data.site_id,
-        "status": data.status,
+        "status": status,
         "inclusion_date": inclusion,
-        "study_group": clean_text(data.study_group, "study_group", 60),
-        "remarks": clean_text(data.remarks, "remarks", 2000),
+        "study_group": FIELD_CHECKS["study_group"](data.study_group),
+        "remarks": FIELD_CHECKS["remarks"](data.remarks),
     }
 
 

@@ -8,7 +8,7 @@ computed from these raw answers (desktop/models/scoring.py), never stored in the
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 from desktop.models import audit
@@ -24,7 +24,7 @@ from desktop.models.schema import (
 )
 from desktop.models.services.instrument_library import LinkedInstrument, linked_instrument
 from desktop.models.services.participants import find_participant
-from desktop.models.services.validation import parse_date, parse_level, require_past
+from desktop.models.services.validation import as_date, parse_date, parse_level, require_past
 
 
 @dataclass(frozen=True)
@@ -39,8 +39,8 @@ class StoredResponse:
     version: int = 1
 
 
-def _answer(definition: InstrumentDefinition, item: str,
-            raw: object) -> tuple[int | None, str | None]:
+def check_answer(definition: InstrumentDefinition, item: str,
+                 raw: object) -> tuple[int | None, str | None]:
     """A level, a missing reason, or (None, None) for a pillar left empty on purpose."""
     if raw is None or (isinstance(raw, str) and not raw.strip()):
         return None, None
@@ -50,12 +50,49 @@ def _answer(definition: InstrumentDefinition, item: str,
     return parse_level(raw, item, definition.minimum, definition.maximum, noun), None
 
 
+def check_item(definition: InstrumentDefinition, item: str) -> str:
+    """An item (a Bridge pillar, a question) of the instrument, by key."""
+    if item not in definition.item_keys:
+        raise ValidationError(item, "error.item_unknown" if definition.kind == "bridge"
+                              else "error.answer_unknown", item=item)
+    return item
+
+
+def check_filled(definition: InstrumentDefinition,
+                 checked: Mapping[str, tuple[int | None, str | None]]) -> None:
+    """A response holds something; a questionnaire every item, answered or with the reason it
+    is missing (a Bridge pillar may stay empty: not every pillar is discussed every time)."""
+    bridge = definition.kind == "bridge"
+    if all(value is None and reason is None for value, reason in checked.values()):
+        raise ValidationError(definition.item_keys[0],
+                              "error.assessment_empty" if bridge else "error.answer_empty")
+    if not bridge:
+        for number, item in enumerate(definition.item_keys, start=1):
+            value, reason = checked.get(item, (None, None))
+            if value is None and reason is None:
+                raise ValidationError(item, "error.item_unanswered", number=number)
+
+
+def check_response_date(assessed_on: dt.date, inclusion: dt.date | None, position: int,
+                        others: Iterable[tuple[int, str, dt.date | None]]) -> None:
+    """The date of a response at the moment in `position`: not in the future, not before the
+    inclusion, and in order with the participant's other responses on the instrument
+    (`others`: their moment's position, name and date)."""
+    require_past(assessed_on, "assessed_on")
+    if inclusion and assessed_on < inclusion:
+        raise ValidationError("assessed_on", "error.date_before_inclusion",
+                              date=inclusion.isoformat())
+    for other_position, name, other in others:
+        if other_position < position and other and assessed_on < other:
+            raise ValidationError("assessed_on", "error.date_before_moment", moment=name,
+                                  date=other.isoformat())
+        if other_position > position and other and assessed_on > other:
+            raise ValidationError("assessed_on", "error.date_after_moment", moment=name,
+                                  date=other.isoformat())
+
+
 def _check_date(participant: Participant, moment: Moment, instrument_id: int,
                 assessed_on: dt.date) -> None:
-    require_past(assessed_on, "assessed_on")
-    if participant.inclusion_date and assessed_on < participant.inclusion_date:
-        raise ValidationError("assessed_on", "error.date_before_inclusion",
-                              date=participant.inclusion_date.isoformat())
     others = (
         Response.select(Response.assessed_on, Moment.name, Moment.position)
         .join(Moment)
@@ -63,14 +100,9 @@ def _check_date(participant: Participant, moment: Moment, instrument_id: int,
                & (Response.moment != moment.id))
         .tuples()
     )
-    for other_date, name, position in others:
-        other = parse_date(other_date, "assessed_on")
-        if position < moment.position and other and assessed_on < other:
-            raise ValidationError("assessed_on", "error.date_before_moment", moment=name,
-                                  date=other.isoformat())
-        if position > moment.position and other and assessed_on > other:
-            raise ValidationError("assessed_on", "error.date_after_moment", moment=name,
-                                  date=other.isoformat())
+    check_response_date(assessed_on, as_date(participant.inclusion_date), moment.position,
+                        ((position, name, parse_date(other, "assessed_on"))
+                         for other, name, position in others))
 
 
 def _stored(value: int | None, reason: str | None) -> str | None:
@@ -95,23 +127,14 @@ def save_response(participant_id: int, moment_id: int, instrument_key: str,
     if participant.status not in PARTICIPATING_STATUSES:
         raise ValidationError("participant", "error.not_participating", code=participant.code)
     instrument_id, definition = linked.id, linked.definition
-    bridge = definition.kind == "bridge"
-    unknown = set(answers) - set(definition.item_keys)
-    if unknown:
-        raise ValidationError(sorted(unknown)[0],
-                              "error.item_unknown" if bridge else "error.answer_unknown",
-                              item=sorted(unknown)[0])
+    for item in sorted(set(answers) - set(definition.item_keys))[:1]:
+        check_item(definition, item)
     date = parse_date(assessed_on, "assessed_on")
     if date is None:
         raise ValidationError("assessed_on", "error.date_required")
-    checked = {item: _answer(definition, item, answers.get(item)) for item in definition.item_keys}
-    if all(value is None and reason is None for value, reason in checked.values()):
-        raise ValidationError(definition.item_keys[0],
-                              "error.assessment_empty" if bridge else "error.answer_empty")
-    if not bridge:
-        for number, (item, (value, reason)) in enumerate(checked.items(), start=1):
-            if value is None and reason is None:
-                raise ValidationError(item, "error.item_unanswered", number=number)
+    checked = {item: check_answer(definition, item, answers.get(item))
+               for item in definition.item_keys}
+    check_filled(definition, checked)
     user = audit.current_user()
     with transaction():
         _check_date(participant, moment, instrument_id, date)

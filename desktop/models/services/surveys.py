@@ -102,6 +102,11 @@ def study_survey(study_id: int) -> StudySurvey:
     return StudySurvey(survey.id, template, survey.version)
 
 
+def check_rank(definition: SurveyDefinition, key: str, raw: object) -> int:
+    """One element's rank: a whole number from 1 to the places to fill."""
+    return parse_level(raw, key, 1, definition.places, "rank")
+
+
 def check_ranking(definition: SurveyDefinition,
                   ranks: Mapping[str, object]) -> tuple[dict[str, int], bool]:
     """The ranks as whole numbers, and whether the ranking is complete.
@@ -119,7 +124,7 @@ def check_ranking(definition: SurveyDefinition,
         raw = ranks.get(key)
         if raw is None or (isinstance(raw, str) and not raw.strip()):
             continue
-        rank = parse_level(raw, key, 1, definition.places, "rank")
+        rank = check_rank(definition, key, raw)
         if rank in holder:
             raise ValidationError(key, "error.rank_duplicate", rank=rank,
                                   first=definition.element(holder[rank]).text(),
@@ -135,7 +140,7 @@ def check_ranking(definition: SurveyDefinition,
     return checked, len(checked) == definition.places
 
 
-def _check_likert(definition: SurveyDefinition, raw: Mapping[str, object]) -> dict[str, int]:
+def check_likert(definition: SurveyDefinition, raw: Mapping[str, object]) -> dict[str, int]:
     unknown = sorted(set(raw) - set(definition.likert_keys))
     if unknown:
         raise ValidationError(unknown[0], "error.answer_unknown", item=unknown[0])
@@ -155,12 +160,19 @@ def _applied(key: str, value: object) -> int:
     raise ValidationError(key, "error.step_value", value=value)
 
 
-def _check_fidelity(definition: SurveyDefinition, raw: Mapping[str, object]) -> dict[str, int]:
+def check_fidelity(definition: SurveyDefinition, raw: Mapping[str, object]) -> dict[str, int]:
     unknown = sorted(set(raw) - set(definition.step_keys))
     if unknown:
         raise ValidationError(unknown[0], "error.step_unknown", step=unknown[0])
     return {key: _applied(key, value) for key, value in raw.items()
             if value is not None and not (isinstance(value, str) and not value.strip())}
+
+
+def check_answered_on(raw: object) -> dt.date | None:
+    answered_on = parse_date(raw, "answered_on")
+    if answered_on:
+        require_past(answered_on, "answered_on")
+    return answered_on
 
 
 def is_complete(definition: SurveyDefinition, answers: Mapping[str, int]) -> bool:
@@ -180,13 +192,11 @@ def save_survey_response(professional_id: int, answers: SurveyAnswers,
     survey = study_survey(professional.study_id)
     definition = survey.definition
     ranks, _ = check_ranking(definition, answers.ranks)
-    values = {**ranks, **_check_likert(definition, answers.likert),
-              **_check_fidelity(definition, answers.fidelity)}
+    values = {**ranks, **check_likert(definition, answers.likert),
+              **check_fidelity(definition, answers.fidelity)}
     if not values:
         raise ValidationError("ranking", "error.survey_empty")
-    answered_on = parse_date(answers.answered_on, "answered_on")
-    if answered_on:
-        require_past(answered_on, "answered_on")
+    answered_on = check_answered_on(answers.answered_on)
     complete = is_complete(definition, values)
     user = audit.current_user()
     with transaction():
