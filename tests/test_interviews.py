@@ -438,3 +438,58 @@ def test_mean_agreement_counts_only_codes_someone_used(study):
     # "Gebruikt": 1 of 3 the same; the other code: 1 of 3 (interview 2, absent for both)
     assert pair["codes_used"] == 2 and pair["agreement"] == pytest.approx(33.3)
     assert pair["kappa"] is not None and str(pair["kappa"]) != "-0.0"
+
+
+def test_restoring_a_coding_checks_its_passage_again(study, person):
+    interview = _interview(study, person, TEXT + "Nog een zin om te coderen.\n")
+    code = codebook.add_code(study.id, "Contact")
+    removed = codings.remove_coding(codings.add_coding(interview, code, "A", 90, 110))
+    interviews.update_interview(interview, interviews.InterviewInput(
+        person, held_on="12-3-2019", interviewer="MdV", transcript="Kort."))  # uncoded now
+    with pytest.raises(ValidationError) as error:
+        codings.restore_coding(removed)  # a redo after the text changed
+    assert error.value.key == "error.passage_range"
+    assert Coding.select().count() == 0
+
+
+def test_category_names_are_unique_per_level_without_case(study):
+    top = codebook.add_category(study.id, "Begeleiding")
+    other = codebook.add_category(study.id, "Instrumenten")
+    for action in (lambda: codebook.add_category(study.id, "BEGELEIDING"),
+                   lambda: codebook.rename_category(other, "begeleiding")):
+        with pytest.raises(ValidationError) as error:
+            action()
+        assert error.value.key == "error.category_duplicate"
+    codebook.add_category(study.id, "Begeleiding", top)  # one level down is another place
+    codebook.add_code(study.id, "Ärger")
+    with pytest.raises(ValidationError) as error:
+        codebook.add_code(study.id, "ärger")  # beyond A–Z too
+    assert error.value.key == "error.codebook_duplicate"
+
+
+def test_updating_a_code_without_a_colour_keeps_its_colour(study):
+    code = codebook.add_code(study.id, "Contact", colour="#123456")
+    codebook.update_code(code, "Contact", "nieuw", None, None)
+    assert Code.get_by_id(code).colour == "#123456"
+
+
+def test_a_foreign_codebook_and_control_characters(study, tmp_path):
+    from desktop.models.services import studies
+
+    foreign = tmp_path / "atlas.qdc"
+    foreign.write_text(
+        '<?xml version="1.0" encoding="utf-8"?>'
+        '<CodeBook xmlns="urn:QDA-XML:codebook:1.0" origin="ATLAS.ti">'
+        '<Codes><Code guid="1" name="Groep" isCodable="0">'
+        '<Code guid="2" name="Kind" isCodable="1" color="#ff0000"/>'
+        '<Code guid="3" name="Leeg" isCodable="false"/></Code></Codes>'
+        '<Sets><Set guid="9" name="Verzameling"/></Sets></CodeBook>', encoding="utf-8")
+    count = import_qdc(study.id, foreign)
+    book = codebook.codebook(study.id)
+    [kind] = book.codes
+    assert (kind.name, kind.colour, book.path(kind.category_id)) == ("Kind", "#FF0000", "Groep")
+    assert count.codes == 1 and {c.name for c in book.categories} == {"Groep", "Leeg"}
+    codebook.update_code(kind.id, "Kind", "met\x0bverticale tab", kind.category_id, None)
+    export_qdc(study.id, tmp_path / "terug.qdc")
+    other = studies.create_study(studies.StudyInput(name="Elders"))
+    assert import_qdc(other, tmp_path / "terug.qdc").codes == 1  # well-formed again

@@ -262,7 +262,8 @@ class NarrativesEditor(QWidget):
             return False
         kind = self._kind
         try:
-            narratives.reset_narrative(self.study_id, kind, self.language)
+            narratives.reset_narrative(self.study_id, kind, self.language,
+                                       expected_version=self._version)
         except BrugmeterError as error:
             error_dialog.show_error(self, error)
             return False

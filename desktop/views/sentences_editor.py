@@ -375,7 +375,8 @@ class SentencesEditor(QWidget):
         if row is None or not self.confirm_reset():
             return False
         try:
-            narratives.reset_sentence(self.study_id, self.language, self.site_id, row.key)
+            narratives.reset_sentence(self.study_id, self.language, self.site_id, row.key,
+                                      expected_version=self._version)
         except BrugmeterError as error:
             error_dialog.show_error(self, error)
             return False

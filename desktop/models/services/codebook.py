@@ -8,8 +8,6 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-import peewee as pw
-
 from desktop.models import audit
 from desktop.models.database import transaction
 from desktop.models.errors import NotFoundError, ValidationError
@@ -131,23 +129,32 @@ FIELD_CHECKS: dict[str, Callable[[object], object]] = {
 
 
 def _refuse_duplicate_name(study_id: int, name: str, exclude: int | None = None) -> None:
-    query = Code.select().where((Code.study == study_id)
-                                & (pw.fn.LOWER(Code.name) == name.lower()))
-    if exclude is not None:
-        query = query.where(Code.id != exclude)
-    if query.exists():
+    """Names compare without case in Python (SQLite's LOWER knows only A–Z: "Ärger" and
+    "ärger" would both pass it)."""
+    names = Code.select(Code.id, Code.name).where(Code.study == study_id).tuples()
+    if any(other.casefold() == name.casefold() for code_id, other in names
+           if code_id != exclude):
         raise ValidationError("name", "error.codebook_duplicate", name=name)
+
+
+def _refuse_duplicate_category(study_id: int, name: str, parent: int | None,
+                               exclude: int | None = None) -> None:
+    """Two categories of one name under one parent (the top level included: the database's
+    unique index lets NULL parents through) would be indistinguishable."""
+    siblings = CodeCategory.select(CodeCategory.id, CodeCategory.name).where(
+        (CodeCategory.study == study_id)
+        & (CodeCategory.parent.is_null() if parent is None else CodeCategory.parent == parent)
+    ).tuples()
+    if any(other.casefold() == name.casefold() for category_id, other in siblings
+           if category_id != exclude):
+        raise ValidationError("name", "error.category_duplicate", name=name)
 
 
 def add_category(study_id: int, name: object, parent_id: int | None = None) -> int:
     with transaction():
         name = clean_text(name, "name", 120, required=True)
         parent = _category_of(study_id, parent_id)
-        if CodeCategory.select().where(
-                (CodeCategory.study == study_id) & (CodeCategory.name == name)
-                & (CodeCategory.parent.is_null() if parent is None
-                   else CodeCategory.parent == parent)).exists():
-            raise ValidationError("name", "error.category_duplicate", name=name)
+        _refuse_duplicate_category(study_id, name, parent)
         position = CodeCategory.select().where(CodeCategory.study == study_id).count()
         category = CodeCategory.create(study=study_id, name=name, parent=parent,
                                        position=position)
@@ -160,6 +167,7 @@ def rename_category(category_id: int, name: object) -> None:
     with transaction():
         category = _find_category(category_id)
         name = clean_text(name, "name", 120, required=True)
+        _refuse_duplicate_category(category.study_id, name, category.parent_id, category_id)
         if name != category.name:
             audit.record("code_category", category_id, "update", {"name": (category.name, name)})
             CodeCategory.update(name=name).where(CodeCategory.id == category_id).execute()
@@ -220,7 +228,7 @@ def update_code(code_id: int, name: object, definition: object, category_id: int
         _refuse_duplicate_name(code.study_id, name, exclude=code_id)
         fields = {"name": name, "definition": FIELD_CHECKS["definition"](definition),
                   "category": _category_of(code.study_id, category_id),
-                  "colour": _colour(colour, code.study_id)}
+                  "colour": check_colour(colour) or code.colour}  # none given: keep it
         old = {"name": code.name, "definition": code.definition,
                "category": code.category_id, "colour": code.colour}
         changes = audit.changes_between(old, fields)
@@ -278,7 +286,8 @@ def merge_codes(source_id: int, target_id: int) -> MergeRecord:
         source.delete_instance()
         audit.record("code", source_id, "merge",
                      {"name": (source.name, None), "merged_into": (None, target.name),
-                      "codings": (None, len(moved))})
+                      "codings": (None, len(moved)),
+                      "doubles_removed": (None, ",".join(str(row[0]) for row in dropped))})
     return record
 
 

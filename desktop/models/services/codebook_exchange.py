@@ -4,6 +4,7 @@ applied, with the study's codes nested inside."""
 
 from __future__ import annotations
 
+import re
 import uuid
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
@@ -17,6 +18,7 @@ from desktop.models.services import codebook as codes
 from desktop.models.services.studies import get_study
 
 NAMESPACE = "urn:QDA-XML:codebook:1.0"
+_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _Q = f"{{{NAMESPACE}}}"
 
 
@@ -41,21 +43,29 @@ def export_qdc(study_id: int, path: Path) -> None:
         for category in book.categories:
             if category.parent_id == category_id:
                 element = ET.SubElement(parent, f"{_Q}Code", {
-                    "guid": guid("category", category.id), "name": category.name,
+                    "guid": guid("category", category.id), "name": _xml_safe(category.name),
                     "isCodable": "false"})
                 add_level(element, category.id)
         for code in book.codes:
             if code.category_id == category_id:
                 element = ET.SubElement(parent, f"{_Q}Code", {
-                    "guid": guid("code", code.id), "name": code.name, "isCodable": "true",
+                    "guid": guid("code", code.id), "name": _xml_safe(code.name),
+                    "isCodable": "true",
                     "color": code.colour})
                 if code.definition:
-                    ET.SubElement(element, f"{_Q}Description").text = code.definition
+                    ET.SubElement(element, f"{_Q}Description").text = _xml_safe(
+                        code.definition)
 
     add_level(holder, None)
     ET.indent(root)
     data = ET.tostring(root, encoding="utf-8", xml_declaration=True)
     write_atomically(Path(path), lambda temporary: temporary.write_bytes(data))
+
+
+def _xml_safe(text: str) -> str:
+    """Without the control characters XML 1.0 forbids (a vertical tab pasted from Word would
+    make the file unreadable to every tool, ours included)."""
+    return _FORBIDDEN.sub("", text)
 
 
 def import_qdc(study_id: int, path: Path) -> ImportCount:
@@ -90,7 +100,8 @@ def import_qdc(study_id: int, path: Path) -> ImportCount:
                 if not name:
                     raise ValidationError("file", "error.qdc_not_codebook", file=path.name)
                 nested = child.findall(f"{_Q}Code")
-                if child.get("isCodable", "true") == "true":
+                codable = child.get("isCodable", "true").strip().lower() in ("true", "1")
+                if codable:
                     if name.casefold() in known:
                         added[2] += 1
                     else:
@@ -100,7 +111,7 @@ def import_qdc(study_id: int, path: Path) -> ImportCount:
                                        colour[:7] if codes.is_colour(colour[:7]) else None)
                         known.add(name.casefold())
                         added[1] += 1
-                if nested:
+                if nested or not codable:  # a code that cannot be applied is a category
                     walk(child, category_for(name, parent))
 
         walk(holder, None)

@@ -99,10 +99,12 @@ def save_narrative(study_id: int, kind: str, language: str, text: object,
                  clean_text(text, "text", MAX_NARRATIVE), "", expected_version)
 
 
-def reset_narrative(study_id: int, kind: str, language: str) -> None:
-    """Back to the template: the study's own text is removed (and audited)."""
+def reset_narrative(study_id: int, kind: str, language: str,
+                    expected_version: int | None = None) -> None:
+    """Back to the template: the study's own text is removed (and audited); with
+    expected_version, not when someone else saved a newer text meanwhile."""
     _check_kind(kind)
-    _remove(study_id, language, kind, None)
+    _remove(study_id, language, kind, None, expected_version)
 
 
 def sentence_edits(study_id: int, language: str, site_id: int | None) -> dict[str, SentenceEdit]:
@@ -124,9 +126,11 @@ def save_sentence(study_id: int, language: str, site_id: int | None, key: str, t
                  site_id, cleaned, generated, expected_version)
 
 
-def reset_sentence(study_id: int, language: str, site_id: int | None, key: str) -> None:
-    """Back to the sentence the app writes from the figures."""
-    _remove(study_id, language, _SENTENCE + key, site_id)
+def reset_sentence(study_id: int, language: str, site_id: int | None, key: str,
+                   expected_version: int | None = None) -> None:
+    """Back to the sentence the app writes from the figures; with expected_version, not when
+    someone else edited the sentence again meanwhile."""
+    _remove(study_id, language, _SENTENCE + key, site_id, expected_version)
 
 
 def _save(study_id: int, language: str, kind: str, site_id: int | None, text: str,
@@ -160,10 +164,14 @@ def _save(study_id: int, language: str, kind: str, site_id: int | None, text: st
                          current.updated_by, current.updated_at)
 
 
-def _remove(study_id: int, language: str, kind: str, site_id: int | None) -> None:
+def _remove(study_id: int, language: str, kind: str, site_id: int | None,
+            expected_version: int | None = None) -> None:
     _check_language(language)
     with transaction():
         current = _stored(study_id, language, kind, site_id)
+        if expected_version is not None and (current.version if current else 0) \
+                != expected_version:
+            raise ValidationError("text", "error.record_changed")
         if current is not None:
             audit.record("narrative", current.id, "delete", {"text": (current.text, None)})
             current.delete_instance()
