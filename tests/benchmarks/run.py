@@ -13,6 +13,8 @@ in the same run. Not part of CI: run `make benchmark` (or `python tests/benchmar
     demo's actions vs reading the same dates with sqlite3 and taking medians in plain Python
 (h) the PDF factsheet of the whole study (findings, sentences, every section and chart), in the
     process and as `brugmeter factsheet`, vs a bare reportlab document with as many charts
+(i), (j) the Excel workbook and its import: see workbook.py
+(k) coding a 300,000-character transcript in the real coding view: see coding.py
 """
 
 from __future__ import annotations
@@ -418,6 +420,10 @@ def bench_factsheet(path: Path, repeat: int, env: dict[str, str]) -> None:
 
 
 def main() -> None:
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    from coding import bench_coding
+    from workbook import bench_import, bench_workbook
+
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--participants", type=int, default=20_000)
     parser.add_argument("--repeat", type=int, default=5)
@@ -440,6 +446,9 @@ def main() -> None:
     bench_survey_save(path, min(args.saves, 200))
     bench_rewards(path, args.repeat)
     bench_factsheet(path, args.repeat, env)
+    bench_workbook(path, args.repeat)
+    bench_import(path)
+    bench_coding()
 
 
 if __name__ == "__main__":

@@ -2,9 +2,8 @@
 sheet, the codebook, the findings and their charts) beside `pandas.DataFrame.to_excel` writing
 the same data sheets, from the same rows, in the same run (goal: faster than pandas).
 
-pandas is not a dependency of Brugmeter: install it into the venv to get the comparison
-(`.venv/bin/pip install pandas`); without it the baseline is skipped and said so. pandas
-takes minutes on this study, so it runs once; Brugmeter runs min(repeat, 3) times (median).
+pandas (installed with Brugmeter for the SPSS export) takes minutes on this study, so it runs
+once; Brugmeter runs min(repeat, 3) times (median).
 Called from run.py as bench_workbook(path, repeat); also runnable alone:
 `python tests/benchmarks/workbook.py [STUDY.sqlite]`.
 
