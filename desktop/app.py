@@ -18,7 +18,7 @@ from desktop import i18n, paths
 from desktop.i18n import tr
 from desktop.models.errors import BrugmeterError
 from desktop.models.services import shell_support
-from desktop.views import error_dialog, factsheet_worker, theme
+from desktop.views import background, error_dialog, theme
 from desktop.views.error_dialog import DatabaseChoice
 from desktop.views.main_window import MainWindow, PageFactory, default_pages
 
@@ -139,6 +139,7 @@ class Shell(QObject):
         window.open_demo_requested.connect(self.open_demo)
         window.new_study_requested.connect(self.new_study)
         window.language_requested.connect(self.switch_language)
+        window.study_requested.connect(self.open_study)
         window.show()
         self.window = window
         self.settings.setValue(SETTING_STUDY, study_id)
@@ -152,8 +153,8 @@ class Shell(QObject):
         a page not shown (or not asked) is cancelled and waited for too."""
         if not window.may_leave():
             return False
-        if not factsheet_worker.stop_all():
-            window.show_status(tr("factsheet_page.still_stopping"))
+        if not background.stop_all():
+            window.show_status(tr("workbook_gui.still_stopping"))
             return False
         return True
 
@@ -196,6 +197,14 @@ class Shell(QObject):
         dialog = StudyDialog(None, window)
         if dialog.exec() and dialog.study_id is not None:
             self.show_window(dialog.study_id)
+
+    def open_study(self, study_id: int) -> None:
+        """Show another study of the open database (one just imported), once the page may be
+        left."""
+        window = self.window
+        if window is None or study_id == window.study_id or not window.may_leave():
+            return
+        self.show_window(study_id)
 
     def switch_language(self, language: str) -> None:
         """Rebuild the window in the other language, on the same study and page."""

@@ -11,7 +11,7 @@ import importlib
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from PySide6.QtCore import QSettings, Qt, QTime, Signal
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent
@@ -32,6 +32,9 @@ from desktop.models.services import studies
 from desktop.views import shortcuts, theme
 from desktop.views.overview_page import OverviewPage
 from desktop.views.page import Page
+
+if TYPE_CHECKING:
+    from desktop.views.workbook_dialogs import WorkbookActions
 
 log = logging.getLogger(__name__)
 
@@ -82,6 +85,7 @@ class MainWindow(QMainWindow):
     open_demo_requested = Signal()
     new_study_requested = Signal()
     language_requested = Signal(str)
+    study_requested = Signal(int)  # show another study of the open database (e.g. imported)
 
     def __init__(self, study_id: int, page_factories: list[PageFactory],
                  settings: QSettings | None = None, parent: QWidget | None = None) -> None:
@@ -108,6 +112,7 @@ class MainWindow(QMainWindow):
         self.status_label = QLabel()
         self.statusBar().addWidget(self.status_label, 1)
         self.actions: dict[str, QAction] = {}
+        self._workbook: WorkbookActions | None = None  # made when first used
         self._build_menus()
         self.navigation.currentRowChanged.connect(self._navigate)
         self.update_title()
@@ -116,8 +121,8 @@ class MainWindow(QMainWindow):
 
     # menus ---------------------------------------------------------------------------------
     def _action(self, name: str, slot: Callable[[], object],
-                shortcut: shortcuts.Shortcut | None = None) -> QAction:
-        action = QAction(tr(f"shell.action.{name}"), self)
+                shortcut: shortcuts.Shortcut | None = None, key: str | None = None) -> QAction:
+        action = QAction(tr(key or f"shell.action.{name}"), self)
         if shortcut is not None:
             action.setShortcut(shortcut)
             action.setToolTip(shortcuts.with_shortcut(action.text().replace("&", ""), shortcut))
@@ -134,6 +139,15 @@ class MainWindow(QMainWindow):
         file_menu.addAction(self._action("open_database", self.open_database_requested.emit,
                                          shortcuts.OPEN))
         file_menu.addAction(self._action("open_demo", self.open_demo_requested.emit))
+        file_menu.addSeparator()
+        file_menu.addAction(self._action("export_workbook", self.export_workbook,
+                                         shortcuts.EXPORT_WORKBOOK,
+                                         "workbook_gui.action.export"))
+        file_menu.addAction(self._action("import_workbook", self.import_workbook,
+                                         shortcuts.IMPORT_WORKBOOK,
+                                         "workbook_gui.action.import"))
+        file_menu.addAction(self._action("write_template", self.write_template,
+                                         key="workbook_gui.action.template"))
         file_menu.addSeparator()
         file_menu.addAction(self._action("quit", self.close, shortcuts.QUIT))
 
@@ -227,6 +241,34 @@ class MainWindow(QMainWindow):
             page = self.current_page()
             if page is not None:
                 page.refresh()
+
+    def data_changed(self) -> None:
+        """The study's data changed behind the pages' back (an import): the page shown reloads
+        now, the others as they are shown (the window refreshes a page on every visit)."""
+        self.update_title()
+        page = self.current_page()
+        if page is not None:
+            page.refresh()
+
+    # the workbook --------------------------------------------------------------------------
+    def workbook_actions(self) -> WorkbookActions:
+        if self._workbook is None:
+            from desktop.views.workbook_dialogs import WorkbookActions  # when first needed
+
+            self._workbook = WorkbookActions(self)
+        return self._workbook
+
+    def export_workbook(self) -> None:
+        """The study's Excel workbook (and SPSS files), written off the GUI thread."""
+        self.workbook_actions().export_workbook()
+
+    def import_workbook(self) -> None:
+        """A workbook into the database, with a report of what was taken or refused."""
+        self.workbook_actions().import_workbook()
+
+    def write_template(self) -> None:
+        """The study's empty workbook, to fill in and import."""
+        self.workbook_actions().write_template()
 
     def _request_language(self, code: str) -> None:
         if code != i18n.language():

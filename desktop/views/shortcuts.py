@@ -73,6 +73,8 @@ REDO: tuple[Shortcut, ...] = ("Ctrl+Shift+Z", "Ctrl+Y")
 # Application
 OPEN: Shortcut = _Std.Open  # Ctrl+O
 QUIT: Shortcut = "Ctrl+Q"  # StandardKey.Quit is empty on Windows
+EXPORT_WORKBOOK: Shortcut = "Ctrl+Shift+X"  # the study's Excel workbook (and SPSS files)
+IMPORT_WORKBOOK: Shortcut = "Ctrl+Shift+L"  # load a workbook: "laden" in Dutch
 
 # Ctrl+1 … Ctrl+9: the first nine entries of the main window's navigation.
 GO_TO_PAGE: tuple[Shortcut, ...] = tuple(f"Ctrl+{number}" for number in range(1, 10))
