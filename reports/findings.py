@@ -14,7 +14,7 @@ from typing import Any
 
 from desktop.models.errors import ValidationError
 from desktop.models.instruments import InstrumentDefinition
-from desktop.models.schema import PARTICIPATING_STATUSES
+from desktop.models.schema import PARTICIPATING_STATUSES, RECRUITMENT_STATUSES
 from desktop.models.services.actions import action_rows
 from desktop.models.services.codebook import codebook
 from desktop.models.services.codings import coding_rows, quotes
@@ -50,7 +50,9 @@ def response_figures(statuses: dict[str, int]) -> dict[str, Any]:
     approached = sum(statuses.values())
     participated = sum(statuses.get(s, 0) for s in PARTICIPATING_STATUSES)
     return {"approached": approached, "participated": participated,
-            "percent": percent(participated, approached), "statuses": dict(statuses)}
+            "percent": percent(participated, approached),
+            "statuses": {status: statuses[status] for status in RECRUITMENT_STATUSES
+                         if status in statuses}}  # in one order, whatever the rows' order
 
 
 def participant_flow(data: BridgeData, today: dt.date | None = None) -> list[dict[str, Any]]:

@@ -37,10 +37,7 @@ def check_span(length: int, start: object, end: object) -> tuple[int | None, int
         return None, None
     if start is None or end is None:
         raise ValidationError("passage", "error.passage_incomplete")
-    try:
-        first, last = int(start), int(end)  # type: ignore[call-overload]
-    except (TypeError, ValueError):
-        raise ValidationError("passage", "error.passage_range", length=0) from None
+    first, last = _position(start, length), _position(end, length)
     if not 0 <= first < last <= length:
         raise ValidationError("passage", "error.passage_range", length=length)
     return first, last
@@ -57,6 +54,16 @@ FIELD_CHECKS: dict[str, Callable[[object], object]] = {
     "coder": check_coder,
     "memo": lambda raw: clean_text(raw, "memo", 4000),
 }
+
+
+def _position(raw: object, length: int) -> int:
+    """A character position: a whole number (not 10.9, not True), as a number or digits."""
+    if isinstance(raw, bool) or (isinstance(raw, float) and not raw.is_integer()):
+        raise ValidationError("passage", "error.passage_range", length=length)
+    try:
+        return int(str(raw).strip()) if isinstance(raw, str) else int(raw)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        raise ValidationError("passage", "error.passage_range", length=length) from None
 
 
 def _check_span(interview: Interview, start: object, end: object) -> tuple[int | None,

@@ -108,6 +108,15 @@ def report_rows(report: ImportReport) -> list[list[object]]:
     return rows
 
 
+def _inert(value: object) -> object:
+    """A CSV value Excel will not run as a formula (a refused "=HYPERLINK(…)" stays text)."""
+    if value is None:
+        return ""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
+        return "'" + value
+    return value
+
+
 def write_report(report: ImportReport, target: Path | str) -> Path:
     """The report as .csv (UTF-8 with a byte order mark, so Excel reads the accents) or, for
     any other name, as an .xlsx workbook; all or nothing."""
@@ -116,8 +125,7 @@ def write_report(report: ImportReport, target: Path | str) -> Path:
     if target.suffix.lower() == ".csv":
         def write(temporary: Path) -> None:
             with open(temporary, "w", encoding="utf-8-sig", newline="") as handle:
-                csv.writer(handle).writerows(["" if v is None else v for v in row]
-                                             for row in rows)
+                csv.writer(handle).writerows([_inert(v) for v in row] for row in rows)
     else:
         def write(temporary: Path) -> None:
             from openpyxl import Workbook
@@ -126,8 +134,11 @@ def write_report(report: ImportReport, target: Path | str) -> Path:
             book = Workbook()
             sheet = book.active
             sheet.title = tr("import.report.title")[:31]
-            for row in rows:
-                sheet.append(row)
+            for number, row in enumerate(rows, start=1):
+                for column, value in enumerate(row, start=1):
+                    cell = sheet.cell(number, column, value)
+                    if isinstance(value, str) and value.startswith("="):
+                        cell.data_type = "s"  # a refused formula is shown, never run
             for cell in sheet[1]:
                 cell.font = Font(bold=True)
             sheet.freeze_panes = "A2"

@@ -19,7 +19,7 @@ from desktop.models import audit
 from desktop.models.database import transaction
 from desktop.models.services.studies import get_study
 from reports.workbook.columns import Sheet
-from reports.workbook.context import export_context
+from reports.workbook.context import ExportContext, export_context
 from reports.workbook.definition_sheet import definitions_sheet
 from reports.workbook.importer import answers, people, plans, qualitative
 from reports.workbook.importer.base import Run
@@ -152,6 +152,23 @@ def _study(plan: Plan, report: ImportReport, study_id: int | None,
     return study_id
 
 
+def _refuse_other_versions(plan: Plan, report: ImportReport, ctx: ExportContext) -> None:
+    """Answers given on one version of an instrument are never stored under another: into an
+    existing study whose version of an instrument differs from the workbook's, nothing goes
+    (the app's rule that a definition never reinterprets stored answers)."""
+    versions = {ctx.bridge.key: ctx.bridge.version,
+                **{linked.definition.key: linked.definition.version
+                   for linked in ctx.questionnaires}}
+    for entry in plan.of("instrument"):
+        ours = versions.get(entry.key)
+        if ours is not None and entry.version is not None and entry.version != ours:
+            report.reject(entry.row.title, entry.row.number, "version", "", entry.version,
+                          tr("import.version_differs", key=entry.key, theirs=entry.version,
+                             ours=ours))
+    if report.rejected_count:
+        raise _Rollback
+
+
 def _holds_values(package: Package, title: str) -> bool:
     return any(cell["value"] not in (None, "") for _, cells in package.rows(title)
                for cell in cells)
@@ -187,6 +204,7 @@ def _import(package: Package, report: ImportReport, study_id: int | None,
     with transaction():
         study_id = _study(plan, report, study_id, study_name)
         ctx = export_context(study_id)
+        _refuse_other_versions(plan, report, ctx)
         sheets = data_sheets(ctx)
         read = ["participants", "professionals", "bridge",
                 *(f"q_{linked.definition.key}" for linked in ctx.questionnaires),

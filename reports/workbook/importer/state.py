@@ -122,7 +122,7 @@ class Known:
 
     def stored_interview(self, number: int) -> tuple[int, int] | None:
         """(id, transcript length) of a stored interview of the study with this id."""
-        row = (Interview.select(Interview.id, pw.fn.LENGTH(Interview.transcript))
+        row = (Interview.select(Interview.id, pw.fn.LENGTH(Interview.transcript).coerce(False))
                .where((Interview.id == number) & (Interview.study == self.study.id))
                .tuples().first())
         if row is None:
