@@ -16,7 +16,8 @@ import threading
 from collections.abc import Callable
 from typing import Protocol
 
-from PySide6.QtCore import QCoreApplication, QObject, QThreadPool, Signal, Slot
+from PySide6.QtCore import QCoreApplication, QObject, Qt, QThreadPool, Signal, Slot
+from PySide6.QtWidgets import QProgressDialog, QWidget
 
 log = logging.getLogger(__name__)
 
@@ -177,3 +178,18 @@ def stop_all(milliseconds: int = 30_000) -> bool:
     stopped in time; their last signals are still delivered, to the senders' views."""
     cancel_all()
     return wait_for_jobs(milliseconds)
+
+
+def progress_dialog(parent: QWidget, label: str, title: str, cancel_text: str, delay_ms: int,
+                    on_cancel: Callable[[], None]) -> QProgressDialog:
+    """The window-modal progress dialog of a job: it shows only once the job has run for
+    `delay_ms` (a quick job never flashes one) and stays open until the job says it ended."""
+    dialog = QProgressDialog(label, cancel_text, 0, 0, parent)
+    dialog.setWindowTitle(title)
+    dialog.setWindowModality(Qt.WindowModality.WindowModal)
+    dialog.setAutoClose(False)
+    dialog.setAutoReset(False)
+    dialog.setValue(0)  # started: the dialog's timer now runs from here …
+    dialog.setMinimumDuration(delay_ms)  # … and a quick job never flashes one
+    dialog.canceled.connect(on_cancel)
+    return dialog

@@ -34,7 +34,7 @@ from shiboken6 import isValid
 from desktop import i18n
 from desktop.i18n import tr
 from desktop.models.services import studies
-from desktop.views import error_dialog, factsheet_worker, shortcuts, theme
+from desktop.views import background, error_dialog, factsheet_worker, shortcuts, theme
 from desktop.views.narratives_editor import NarrativesEditor, ask_confirm, language_name
 from desktop.views.page import Page
 from desktop.views.pdf_preview import PdfPreview
@@ -319,14 +319,9 @@ class FactsheetPage(Page):
         job.failed.connect(self._failed)
         job.cancelled.connect(self._cancelled)
         job.finished.connect(self._finished)
-        dialog = QProgressDialog(label, tr("factsheet_page.progress.cancel"), 0, 0, self)
-        dialog.setWindowTitle(tr("factsheet_page.progress.title"))
-        dialog.setWindowModality(Qt.WindowModality.WindowModal)
-        dialog.setAutoClose(False)
-        dialog.setAutoReset(False)
-        dialog.setValue(0)  # started: the dialog's timer now runs from here …
-        dialog.setMinimumDuration(PROGRESS_DELAY_MS)  # … and a quick job never flashes one
-        dialog.canceled.connect(self.cancel_generation)
+        dialog = background.progress_dialog(
+            self, label, tr("factsheet_page.progress.title"),
+            tr("factsheet_page.progress.cancel"), PROGRESS_DELAY_MS, self.cancel_generation)
         self._focus_before = QApplication.focusWidget()
         self._progress = dialog
         self._error = None

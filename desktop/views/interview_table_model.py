@@ -6,12 +6,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from PySide6.QtCore import QModelIndex, QObject, QPersistentModelIndex, QSortFilterProxyModel, Qt
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QColor
 
 from desktop.i18n import tr
 from desktop.models.services.interviews import InterviewRow
-from desktop.views.rows_model import ID_ROLE, SORT_ROLE, RowsTableModel
+from desktop.views.rows_model import ID_ROLE, RowsTableModel, TextFilterModel
 from desktop.views.widgets import format_date
 
 SUBJECT, KIND, HELD_ON, INTERVIEWER, SIZE, CODINGS, CODERS = range(7)
@@ -63,26 +63,10 @@ class InterviewTableModel(RowsTableModel[InterviewRow]):
         return None
 
 
-class InterviewFilterModel(QSortFilterProxyModel):
+class InterviewFilterModel(TextFilterModel):
     """Keeps the interviews whose subject, kind, date, interviewer or coders hold the text."""
 
-    def __init__(self, parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self._text = ""
-        self.setSortRole(SORT_ROLE)
-        self.setDynamicSortFilter(True)
-
-    def set_text(self, text: str) -> None:
-        self.beginFilterChange()
-        self._text = text.strip().casefold()
-        self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
-
-    def filterAcceptsRow(self, source_row: int, source_parent: _Index) -> bool:
-        model = self.sourceModel()
-        if not self._text or model is None:
-            return True
-        return any(self._text in str(model.index(source_row, column).data()).casefold()
-                   for column in (SUBJECT, KIND, HELD_ON, INTERVIEWER, CODERS))
+    COLUMNS = (SUBJECT, KIND, HELD_ON, INTERVIEWER, CODERS)
 
     def interview_id(self, proxy_row: int) -> int | None:
         index = self.index(proxy_row, SUBJECT)

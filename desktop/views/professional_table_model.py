@@ -7,14 +7,12 @@ from typing import Any
 
 from PySide6.QtCore import (
     QModelIndex,
-    QObject,
     QPersistentModelIndex,
-    QSortFilterProxyModel,
 )
 
 from desktop.i18n import tr
 from desktop.models.services.professionals import ProfessionalRow, role_text
-from desktop.views.rows_model import ID_ROLE, SORT_ROLE, RowsTableModel
+from desktop.views.rows_model import ID_ROLE, RowsTableModel, TextFilterModel
 
 CODE, ROLE, SITE, ORGANISATION, SURVEY = range(5)
 COLUMN_KEYS = ("code", "role", "site", "organisation", "survey")
@@ -52,26 +50,10 @@ class ProfessionalTableModel(RowsTableModel[ProfessionalRow]):
         return super()._sort_value(row, column)
 
 
-class ProfessionalFilterModel(QSortFilterProxyModel):
+class ProfessionalFilterModel(TextFilterModel):
     """Keeps the rows whose code, role, site or organisation contains the search text."""
 
-    def __init__(self, parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self._text = ""
-        self.setSortRole(SORT_ROLE)
-        self.setDynamicSortFilter(True)
-
-    def set_text(self, text: str) -> None:
-        self.beginFilterChange()
-        self._text = text.strip().casefold()
-        self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
-
-    def filterAcceptsRow(self, source_row: int, source_parent: _Index) -> bool:
-        model = self.sourceModel()
-        if not self._text or model is None:
-            return True
-        return any(self._text in str(model.index(source_row, column).data()).casefold()
-                   for column in (CODE, ROLE, SITE, ORGANISATION))
+    COLUMNS = (CODE, ROLE, SITE, ORGANISATION)
 
     def professional_id(self, proxy_row: int) -> int | None:
         index = self.index(proxy_row, CODE)

@@ -5,7 +5,14 @@ from __future__ import annotations
 
 from typing import Any, ClassVar, Generic, TypeVar
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    QSortFilterProxyModel,
+    Qt,
+)
 
 from desktop.i18n import tr
 
@@ -79,3 +86,29 @@ class RowsTableModel(QAbstractTableModel, Generic[_Row]):
     def _styled(self, row: _Row, column: int, role: int) -> Any:
         """Colour, font or tooltip of a cell; none by default."""
         return None
+
+
+class TextFilterModel(QSortFilterProxyModel):
+    """Keeps the rows in which one of COLUMNS holds the search text (any case): the lists'
+    search fields."""
+
+    COLUMNS: ClassVar[tuple[int, ...]] = ()
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._text = ""
+        self.setSortRole(SORT_ROLE)
+        self.setDynamicSortFilter(True)
+
+    def set_text(self, text: str) -> None:
+        self.beginFilterChange()
+        self._text = text.strip().casefold()
+        self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
+
+    def filterAcceptsRow(self, source_row: int,  # noqa: N802 - Qt's name
+                         source_parent: QModelIndex | QPersistentModelIndex) -> bool:
+        model = self.sourceModel()
+        if not self._text or model is None:
+            return True
+        return any(self._text in str(model.index(source_row, column).data()).casefold()
+                   for column in self.COLUMNS)

@@ -54,7 +54,7 @@ from desktop import i18n
 from desktop.i18n import tr
 from desktop.models.errors import BrugmeterError
 from desktop.models.services import studies
-from desktop.views import error_dialog, theme, workbook_worker
+from desktop.views import background, error_dialog, theme, workbook_worker
 from desktop.views.widgets import set_tab_chain
 
 if TYPE_CHECKING:
@@ -758,14 +758,9 @@ class WorkbookActions(QObject):
         job.failed.connect(self._failed)
         job.cancelled.connect(self._was_cancelled)
         job.finished.connect(self._finished)
-        dialog = QProgressDialog(label, tr("workbook_gui.progress.cancel"), 0, 0, self.window)
-        dialog.setWindowTitle(tr("workbook_gui.progress.title"))
-        dialog.setWindowModality(Qt.WindowModality.WindowModal)
-        dialog.setAutoClose(False)
-        dialog.setAutoReset(False)
-        dialog.setValue(0)  # started: the dialog's timer now runs from here …
-        dialog.setMinimumDuration(PROGRESS_DELAY_MS)  # … and a quick job never flashes one
-        dialog.canceled.connect(self.cancel)
+        dialog = background.progress_dialog(
+            self.window, label, tr("workbook_gui.progress.title"),
+            tr("workbook_gui.progress.cancel"), PROGRESS_DELAY_MS, self.cancel)
         self._focus_before = QApplication.focusWidget()
         self._progress = dialog
         self._result, self._error, self._done = None, None, done
