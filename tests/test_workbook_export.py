@@ -392,3 +392,94 @@ def test_an_empty_study_exports_its_headers(study, tmp_path):
     assert [row[2] for row in table(book["findings_bridge"])[1]] == [0] * 8  # n, no figures
     sav = write_sav(study.id, tmp_path / "empty.xlsx")
     assert all(path.exists() for path in sav.paths)
+
+
+# -- cells as Excel and SPSS take them ---------------------------------------------------------
+def _sheet_xml(path: Path, title: str) -> str:
+    """The XML of the sheet with this title, as written in the package."""
+    with zipfile.ZipFile(path) as package:
+        book = package.read("xl/workbook.xml").decode()
+        rels = package.read("xl/_rels/workbook.xml.rels").decode()
+        rid = re.search(rf'<sheet [^>]*name="{re.escape(title)}"[^>]*r:id="([^"]+)"', book)[1]
+        target = re.search(rf'<Relationship [^>]*Id="{rid}"[^>]*/>', rels)[0]
+        target = re.search(r'Target="([^"]+)"', target)[1].lstrip("/")
+        return package.read(target if target.startswith("xl/") else f"xl/{target}").decode()
+
+
+def test_text_and_date_columns_carry_their_format_on_the_column(book):
+    """The column itself is formatted, not only its written cells: what is typed later below
+    the data keeps its leading zeros (007), and 1-3 or 1E5 stay text."""
+    participants = book["participants"]
+    assert participants.column_dimensions["A"].number_format == "@"  # code
+    assert participants.column_dimensions["F"].number_format == "@"  # remarks
+    assert participants.column_dimensions["D"].number_format == "yyyy-mm-dd"  # inclusion_date
+    assert book["bridge"].column_dimensions["C"].number_format == "yyyy-mm-dd"
+    assert book["bridge"].column_dimensions["E"].number_format == "General"  # level: a number
+
+
+def test_characters_xml_cannot_hold_are_dropped_not_fatal(study, tmp_path):
+    """U+FFFF and U+FFFE (like control characters) are no XML: one in any text, or in the
+    study's name in the file's properties, made the whole workbook unreadable."""
+    from desktop.models.schema import Study
+
+    participants.add_participant(study.id, participants.ParticipantInput(
+        "P-1", study.sites[0].id, "consented", dt.date(2018, 1, 8), "", "a\uffffb"))
+    participants.add_participant(study.id, participants.ParticipantInput(
+        "P-2", study.sites[0].id, "consented", dt.date(2018, 1, 8), "", "c\ufffed\x01e"))
+    Study.update(name="Pilot\uffff Alphen").where(Study.id == study.id).execute()
+    result = write_workbook(study.id, tmp_path / "odd.xlsx")
+    fast = load_workbook(result.path, read_only=True)
+    remarks = {row[0]: row[5] for row in fast["participants"].iter_rows(min_row=2,
+                                                                         values_only=True)}
+    assert remarks == {"P-1": "ab", "P-2": "cde"}
+    fast.close()
+    assert load_workbook(result.path).properties.title == "Pilot Alphen"
+    from reports.workbook.stream import excel_text
+    assert excel_text("x\ud800y\udfffz") == "xyz"  # a lone surrogate: no UTF-8, no XML
+
+
+def test_carriage_returns_and_escape_lookalikes_are_written_as_excel_reads_them(study,
+                                                                                 tmp_path):
+    """Excel reads _xHHHH_ in a cell's text as a character: a carriage return is written as
+    its escape _x000D_ (a bare one reads back as a line feed) and typed text that looks like
+    an escape has its "_" escaped, so Excel shows it as typed."""
+    for code, remark in (("P-1", "crlf\r\nline"), ("P-2", "_x0041_"),
+                         ("P-3", "a_x000D\rb"), ("P-4", "_X005f_x00e9_")):
+        participants.add_participant(study.id, participants.ParticipantInput(
+            code, study.sites[0].id, "consented", dt.date(2018, 1, 8), "", remark))
+    xml = _sheet_xml(write_workbook(study.id, tmp_path / "cr.xlsx").path, "participants")
+    assert "<t>crlf_x000D_\nline</t>" in xml
+    assert "<t>_x005F_x0041_</t>" in xml
+    assert "<t>a_x005F_x000D_x000D_b</t>" in xml
+    assert "<t>_X005f_x005F_x00e9_</t>" in xml  # only _x (lower case) is an escape
+    assert "\r" not in xml
+
+
+def test_long_passages_fit_an_excel_cell_and_an_spss_string(study, tmp_path):
+    """Excel counts a cell's 32,767 characters in UTF-16 code units (an emoji takes two), SPSS
+    its 32,767-byte strings in bytes (ë, é and € take two or three): a passage cut at 32,767
+    characters passed both, and the .sav could not be read at all."""
+    pyreadstat = pytest.importorskip("pyreadstat")
+    from desktop.models.services import codebook, codings, interviews
+
+    person = participants.add_participant(study.id, participants.ParticipantInput(
+        "P-1", study.sites[0].id, "consented", dt.date(2018, 1, 8)))
+    code = codebook.add_code(study.id, "Lang", "Een lange passage")
+    texts = {"ëé€" * 16_000: "Codeur A", "😀" * 20_000: "Codeur B"}
+    for text, coder in texts.items():
+        interview = interviews.add_interview(study.id, interviews.InterviewInput(
+            participant_id=person, held_on=dt.date(2019, 3, 1), interviewer="M. de Vries",
+            transcript=text))
+        codings.add_coding(interview, code, coder, 0, len(text))
+    result = write_workbook(study.id, tmp_path / "long.xlsx")
+    by_coder = {r["coder"]: r["passage"] for r in records(load_workbook(
+        result.path, read_only=True)["codings"])}
+    for text, coder in texts.items():
+        passage = by_coder[coder]
+        assert text.startswith(passage)
+        assert 32_000 < len(passage.encode("utf-16-le")) // 2 <= 32_767, coder
+    sav = {p.name: p for p in write_sav(study.id, tmp_path / "long.xlsx").paths}
+    data, _meta = pyreadstat.read_sav(str(sav["long-codings.sav"]), output_format="dict")
+    for passage, coder in zip(data["passage"], data["coder"], strict=True):
+        text = next(t for t, c in texts.items() if c == coder)
+        assert text.startswith(passage) and 32_760 < len(passage.encode("utf-8")) <= 32_767

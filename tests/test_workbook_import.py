@@ -6,6 +6,9 @@ bad input — each refused with a clear report and nothing written."""
 from __future__ import annotations
 
 import datetime as dt
+import re
+import subprocess
+import sys
 import time
 import zipfile
 from collections.abc import Callable
@@ -528,3 +531,174 @@ def test_the_import_and_template_commands(small, tmp_path, capsys):
     err = capsys.readouterr().err.strip()
     assert err.startswith("Error: ") and len(err.splitlines()) == 1 and ".xlsx" in err
     assert not fresh.exists()  # no empty database left behind
+
+
+# -- reading and writing cells as Excel does --------------------------------------------------
+def test_the_templates_text_and_date_columns_are_formatted_as_such(empty, tmp_path):
+    """Typed into the template, 007 stays 007 (not 7), 1-3 no date and 1E5 no number: the
+    text columns are text-formatted as columns, not only in their written cells."""
+    book = load_workbook(write_template(None, tmp_path / "new.xlsx").path)
+    people = book["participants"]
+    assert people.column_dimensions["A"].number_format == "@"  # code
+    assert people.column_dimensions["E"].number_format == "@"  # study_group
+    assert people.column_dimensions["D"].number_format == "yyyy-mm-dd"  # inclusion_date
+    assert book["bridge"].column_dimensions["A"].number_format == "@"  # participant
+    assert book["bridge"].column_dimensions["C"].number_format == "yyyy-mm-dd"
+
+
+def _shared_strings(source: Path, target: Path, title: str) -> Path:
+    """The workbook with the texts of one sheet in a shared string table, as Excel writes
+    them (openpyxl writes inline strings)."""
+    member = _sheet_member(source, title)
+    table: list[str] = []
+
+    def shared(found: re.Match) -> str:
+        table.append(found[3])
+        return f'<c r="{found[1]}"{found[2]} t="s"><v>{len(table) - 1}</v></c>'
+
+    with zipfile.ZipFile(source) as package, zipfile.ZipFile(target, "w") as out:
+        for item in package.infolist():
+            data = package.read(item)
+            if item.filename == member:
+                data = re.sub(r'<c r="([A-Z]+[0-9]+)"([^>]*?) t="inlineStr"><is>'
+                              r'<t(?: xml:space="preserve")?>(.*?)</t></is></c>', shared,
+                              data.decode(), flags=re.DOTALL).encode()
+            elif item.filename == "[Content_Types].xml":
+                data = data.replace(b"</Types>", (
+                    b'<Override PartName="/xl/sharedStrings.xml" ContentType="application/vnd.'
+                    b'openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/></Types>'))
+            elif item.filename == "xl/_rels/workbook.xml.rels":
+                data = data.replace(b"</Relationships>", (
+                    b'<Relationship Id="rIdStrings" Type="http://schemas.openxmlformats.org/'
+                    b'officeDocument/2006/relationships/sharedStrings" '
+                    b'Target="sharedStrings.xml"/></Relationships>'))
+            out.writestr(item, data)
+        items = "".join(f'<si><t xml:space="preserve">{text}</t></si>' for text in table)
+        out.writestr("xl/sharedStrings.xml", (
+            '<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
+            f'count="{len(table)}" uniqueCount="{len(table)}">{items}</sst>'))
+    return target
+
+
+def test_excels_escapes_are_read_as_the_characters_they_stand_for(small, empty, tmp_path):
+    """Excel saves a carriage return as _x000D_ and typed text "_x0041_" as _x005F_x0041_,
+    in shared strings and in inline strings alike; openpyxl leaves them as they are."""
+    def typed(book) -> None:
+        sheet = book["participants"]
+        sheet.cell(2, column(sheet, "remarks"), "geen_x000D_\nbeloning")
+        sheet.cell(3, column(sheet, "remarks"), "_x005F_x0041_ en _x00e9_")
+        sheet.cell(4, column(sheet, "remarks"), "_xD83D__xDE00_")  # a pair: one character
+        sheet.cell(1, column(sheet, "study_group"), "study_x005F_group")  # a header too
+
+    inline = edited(small.xlsx, tmp_path / "inline.xlsx", typed)
+    shared = _shared_strings(inline, tmp_path / "shared.xlsx", "participants")
+    book = load_workbook(shared, read_only=True)
+    rows = list(book["participants"].iter_rows(max_row=4, values_only=True))
+    assert rows[1][5] == "geen_x000D_\nbeloning"  # openpyxl: as saved
+    book.close()
+    with zipfile.ZipFile(shared) as package:
+        assert b"geen_x000D_" in package.read("xl/sharedStrings.xml")
+    for path in (shared, inline):
+        close_database()
+        open_database(tmp_path / f"{path.stem}.sqlite")
+        report = import_workbook(path)
+        assert report.imported, reasons(report)
+        assert not any(n.column.startswith("study_x") for n in report.notices)
+        remarks = {p.code: p.remarks for p in Participant.select()}
+        assert remarks[rows[1][0]] == "geen\r\nbeloning"
+        assert remarks[rows[2][0]] == "_x0041_ en é"
+        assert remarks[rows[3][0]] == "😀"
+
+
+def test_carriage_returns_and_escape_lookalikes_survive_a_round_trip(tmp_path):
+    open_database(tmp_path / "source.sqlite")
+    study_id = studies.create_study(studies.StudyInput("Ronde", sites=["Alphen"]))
+    site = studies.get_study(study_id).sites[0].id
+    typed = {"P-1": "crlf\r\nline", "P-2": "_x0041_", "P-3": "a_x000D\rb",
+             "P-4": "_x005F_x0041_", "P-5": "tab\tmid\rend"}
+    for code, remark in typed.items():
+        participants.add_participant(study_id, participants.ParticipantInput(
+            code, site, "consented", dt.date(2018, 1, 8), "", remark))
+    xlsx = write_workbook(study_id, tmp_path / "ronde.xlsx").path
+    close_database()
+    open_database(tmp_path / "into.sqlite")
+    report = import_workbook(xlsx)
+    assert report.imported, reasons(report)
+    assert {p.code: p.remarks for p in Participant.select()} == typed
+    close_database()
+
+
+def test_a_chart_sheet_is_skipped_with_a_notice(small, empty, tmp_path):
+    from openpyxl.chart import BarChart, Reference
+
+    def chart(book) -> None:
+        data = book["participants"]
+        bars = BarChart()
+        bars.add_data(Reference(data, min_col=1, min_row=1, max_row=3))
+        book.create_chartsheet("Grafiek").add_chart(bars)
+
+    report = import_workbook(edited(small.xlsx, tmp_path / "chart.xlsx", chart))
+    assert report.imported, reasons(report)
+    assert any(n.sheet == "Grafiek" for n in report.notices)
+
+
+def _sheet_member(path: Path, title: str) -> str:
+    """The zip member holding the sheet with this title."""
+    with zipfile.ZipFile(path) as package:
+        book = package.read("xl/workbook.xml").decode()
+        rels = package.read("xl/_rels/workbook.xml.rels").decode()
+    rid = re.search(rf'<sheet [^>]*name="{title}"[^>]*r:id="([^"]+)"', book)[1]
+    target = re.search(r'Target="([^"]+)"', re.search(
+        rf'<Relationship [^>]*Id="{rid}"[^>]*/>', rels)[0])[1].lstrip("/")
+    return target if target.startswith("xl/") else f"xl/{target}"
+
+
+def _formatted_to_the_last_row(source: Path, target: Path) -> Path:
+    """The workbook with its participants sheet formatted down to Excel's last row, as a
+    whole column formatted in Excel is saved: a styled, empty <row> for each."""
+    member = _sheet_member(source, "participants")
+    with zipfile.ZipFile(source) as package, zipfile.ZipFile(
+            target, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as out:
+        for item in package.infolist():
+            data = package.read(item)
+            if item.filename == member:
+                xml = data.decode()
+                last = max(int(n) for n in re.findall(r'<row r="(\d+)"', xml))
+                empty = "".join(f'<row r="{n}" s="1" customFormat="1"/>'
+                                for n in range(last + 1, 1_048_577))
+                data = xml.replace("</sheetData>", empty + "</sheetData>").encode()
+            out.writestr(item, data)
+    return target
+
+
+def test_a_sheet_formatted_to_the_last_row_is_read_in_little_memory_and_can_be_cancelled(
+        small, empty, tmp_path):
+    """A million formatted empty rows: openpyxl's parser kept a dict per row (160 MB more
+    for this sheet alone), and the cancel was not asked until the sheet was through."""
+    path = _formatted_to_the_last_row(small.xlsx, tmp_path / "formatted.xlsx")
+    script = (
+        "import resource, sys\n"
+        "from reports.workbook.importer.package import Package\n"
+        "rows = 0\n"
+        "with Package(sys.argv[1]) as package:\n"
+        "    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss\n"
+        "    for _number, cells in package.rows('participants'):\n"
+        "        rows += any(cell['value'] is not None for cell in cells)\n"
+        "    after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss\n"
+        "print(rows, (after - before) // 1024)\n")
+    done = subprocess.run([sys.executable, "-c", script, str(path)], capture_output=True,
+                          text=True, timeout=120, cwd=Path(__file__).parent.parent,
+                          check=False)
+    assert done.returncode == 0, done.stderr
+    rows, grown = (int(word) for word in done.stdout.split())
+    assert rows == len(sheets(small.xlsx)["participants"])  # the header and the data rows
+    assert grown < 100, f"{grown} MB"  # megabytes more at the peak than before reading
+    asked: list[int] = []
+
+    def cancelled() -> bool:
+        asked.append(1)
+        return len(asked) > 100  # well inside the participants sheet's empty rows
+
+    with pytest.raises(ImportCancelled):
+        import_workbook(path, cancelled=cancelled)
+    assert nothing_written()

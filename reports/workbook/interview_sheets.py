@@ -11,7 +11,7 @@ from desktop.models.services.interviews import interview_rows
 from reports.workbook.columns import DATE, INTEGER, Column, Sheet, keyed
 from reports.workbook.context import ExportContext
 
-EXCEL_CELL = 32_767  # the most characters an Excel cell holds
+CELL_CHARACTERS = 32_767  # no cell holds more: Excel counts UTF-16 units, SPSS bytes
 
 
 def interview_sheets(ctx: ExportContext) -> list[Sheet]:
@@ -66,8 +66,11 @@ def interview_sheets(ctx: ExportContext) -> list[Sheet]:
     def coding_lines() -> Iterator[tuple]:
         for interview, participant, professional, code, coder, start, end, text, memo \
                 in passages:
+            # a first cut, by characters (never tighter than the writers' own): each writer
+            # cuts again in its own unit — Excel at 32,767 UTF-16 code units, SPSS at 32,767
+            # bytes of UTF-8 — so a passage of ë, é and € fits both
             yield (interview, participant or professional, code, coder, start, end,
-                   (text or "")[:EXCEL_CELL], memo)
+                   (text or "")[:CELL_CHARACTERS], memo)
 
     return [
         Sheet("interviews", ctx.t("workbook.sheet.interviews"), interview_columns,

@@ -36,6 +36,7 @@ VALUE_LABEL_BYTES = 120  # SPSS keeps at most this much of a value label
 VARIABLE_LABEL_BYTES = 255
 FILE_LABEL_BYTES = 64
 NOTE_LINE_BYTES = 80  # a line of an SPSS file's documents
+STRING_BYTES = 32_767  # the longest string SPSS holds (bytes of UTF-8, not characters)
 _RESERVED = {"ALL", "AND", "BY", "EQ", "GE", "GT", "LE", "LT", "NE", "NOT", "OR", "TO", "WITH"}
 
 
@@ -59,6 +60,15 @@ def _clip(text: str, limit: int) -> str:
     """At most `limit` bytes of UTF-8, never cutting a character in two."""
     data = text.encode("utf-8")
     return text if len(data) <= limit else data[:limit].decode("utf-8", "ignore")
+
+
+def _string(value: object) -> str:
+    """A text cell as SPSS takes it: at most STRING_BYTES bytes (a longer one makes ReadStat
+    write a file no reader opens)."""
+    if value is None:
+        return ""
+    text = str(value)
+    return text if len(text) <= STRING_BYTES // 4 else _clip(text, STRING_BYTES)
 
 
 def spss_name(name: str) -> str:
@@ -93,7 +103,7 @@ def _frame(sheet: Sheet, tick: Callable[[int], None],
         name = spss_name(column.name)
         labels[name] = _clip(column.label, VARIABLE_LABEL_BYTES)
         if column.kind == TEXT:
-            data[name] = pd.Series(["" if v is None else str(v) for v in found], dtype=object)
+            data[name] = pd.Series([_string(v) for v in found], dtype=object)
         elif column.kind in (DATE, DATETIME) and any(isinstance(v, dt.date) for v in found):
             data[name] = pd.Series(found, dtype=object)  # SPSS DATE / DATETIME variables
         else:  # numbers, booleans as 0/1 and dates never given: numeric, empty = system missing

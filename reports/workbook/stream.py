@@ -30,18 +30,51 @@ from reports import palette
 from reports.workbook.columns import DATE, DATETIME, NUMBER_FORMATS, Column
 
 EXCEL_MAX_ROWS = 1_048_576  # rows per sheet, the header included
-MAX_TEXT = 32_767  # characters per cell
+MAX_TEXT = 32_767  # characters per cell, as Excel counts them: UTF-16 code units
 _EPOCH = dt.date(1899, 12, 30).toordinal()  # Excel's day 0 (1900 date system)
-_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")  # not allowed in XML 1.0
+# not allowed in XML 1.0: control characters, U+FFFE and U+FFFF, and surrogates (in a Python
+# string a surrogate is always a lone one: it cannot be written as UTF-8 either)
+_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+# text that Excel would read as one of its escapes (_x000D_ is a carriage return): its "_" is
+# written as _x005F_; a carriage return counts as the closing "_", since it becomes _x000D_
+_LOOKS_ESCAPED = re.compile(r"_(?=x[0-9A-Fa-f]{4}[_\r])")
 _EMPTY_DATA = re.compile(r"<sheetData\s*/>|<sheetData>\s*</sheetData>")
 _WIDTH_SAMPLE = 500  # rows looked at for the column widths
 _CACHE_LIMIT = 200_000  # distinct strings kept ready-escaped (codes, pillars, moments, …)
 
 
+def xml_safe(text: str) -> str:
+    """The text without the characters XML 1.0 cannot hold (a file holding one is unreadable
+    to Excel and to every XML reader): dropped, as a cell cannot keep them."""
+    return _ILLEGAL.sub("", text) if _ILLEGAL.search(text) else text
+
+
+def clip_cell(text: str, limit: int = MAX_TEXT) -> str:
+    """At most `limit` UTF-16 code units (what Excel counts: a character beyond U+FFFF takes
+    two), never cutting a character in two."""
+    if len(text) <= limit // 2:
+        return text
+    data = text.encode("utf-16-le", "surrogatepass")
+    if len(data) <= 2 * limit:
+        return text
+    return data[:2 * limit].decode("utf-16-le", "ignore")  # a half pair at the end is dropped
+
+
+def excel_text(text: str) -> str:
+    """The text as a cell holds it in the file, before XML's own escaping: a carriage return as
+    Excel's escape _x000D_ (in XML a bare one would read back as a line feed) and text that
+    looks like such an escape ("_x0041_") with its "_" escaped (_x005F_), so Excel shows it as
+    typed. Characters XML cannot hold are dropped and the text is cut at Excel's limit."""
+    text = clip_cell(xml_safe(text))
+    if "_x" in text:
+        text = _LOOKS_ESCAPED.sub("_x005F_", text)
+    if "\r" in text:
+        text = text.replace("\r", "_x000D_")
+    return text
+
+
 def _escape(text: str) -> str:
-    if _ILLEGAL.search(text):
-        text = _ILLEGAL.sub("", text)
-    text = text[:MAX_TEXT]
+    text = excel_text(text)
     escaped = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     space = ' xml:space="preserve"' if text != text.strip() else ""
     return f'<is><t{space}>{escaped}</t></is>'
@@ -74,7 +107,8 @@ class StreamedSheet(WriteOnlyWorksheet):
         self._texts: dict[str, str] = {}
         self._serials: dict[dt.date, str] = {}
         self._letters = [get_column_letter(index + 1) for index in range(len(columns))]
-        self._styles = [self._style(column.display_format) for column in columns]
+        self._formats = [column.display_format for column in columns]
+        self._styles = [self._style(number_format) for number_format in self._formats]
         self._date_style = self._style(NUMBER_FORMATS[DATE])  # a date in a column of any type
         self._datetime_style = self._style(NUMBER_FORMATS[DATETIME])
         self._widths = [len(str(text)) for text in header]
@@ -180,13 +214,21 @@ class StreamedSheet(WriteOnlyWorksheet):
 
     # -- layout, then the save ---------------------------------------------------------------
     def finish_layout(self, freeze: str = "A2", autofilter: bool = True) -> None:
-        """Frozen header, autofilter over the table and widths that fit what was written."""
+        """Frozen header, autofilter over the table, widths that fit what was written and
+        each column's number format (text, date) on the column itself."""
         self.freeze_panes = freeze
         last = self._letters[-1] if self._letters else "A"
         if autofilter and self._letters:
             self.auto_filter.ref = f"A1:{last}{self._row}"
-        for letter, width in zip(self._letters, self._widths, strict=True):
-            self.column_dimensions[letter].width = max(8, min(width + 2, 60))
+        for letter, width, number_format in zip(self._letters, self._widths, self._formats,
+                                                strict=True):
+            dimension = self.column_dimensions[letter]
+            dimension.width = max(8, min(width + 2, 60))
+            if number_format and number_format != "General":
+                # the column's own style (<col style=…>): what is typed later into an empty
+                # cell of it takes the format too — a code 007 stays text, not 7, and "1-3"
+                # or 1E5 are not turned into a date or a number
+                dimension.number_format = number_format
 
     def calculate_dimension(self) -> str:
         """The <dimension> openpyxl writes at the top: readers in read-only mode need it."""

@@ -25,7 +25,7 @@ from reports.workbook.context import ActionKind, ExportContext, export_context
 from reports.workbook.definition_sheet import NEW_STUDY
 from reports.workbook.info import info_columns, info_rows
 from reports.workbook.registry import data_sheets
-from reports.workbook.stream import EXCEL_MAX_ROWS
+from reports.workbook.stream import EXCEL_MAX_ROWS, xml_safe
 from reports.workbook.writer import WorkbookResult, _Run, _save
 
 FILLED = ("definitions",)  # the sheets a template keeps filled in
@@ -88,6 +88,6 @@ def _write(ctx: ExportContext, run: _Run, sheets: list[Sheet], temporary: Path,
     info.append_rows(info_rows(ctx, dt.datetime.now().replace(microsecond=0), 0.05, overview))
     info.finish_layout(autofilter=False)
     run.workbook.properties.creator = f"Brugmeter {__version__}"
-    run.workbook.properties.title = ctx.study.name or ctx.t("workbook.template.title")
+    run.workbook.properties.title = xml_safe(ctx.study.name or ctx.t("workbook.template.title"))
     _save(run.workbook, temporary)
     return WorkbookResult(target, {part.title: part.rows_written for _, part in parts})

@@ -23,7 +23,7 @@ from reports.workbook.context import ExportContext, export_context
 from reports.workbook.findings_sheets import FINDINGS_SHEETS
 from reports.workbook.info import info_columns, info_rows
 from reports.workbook.registry import data_sheets
-from reports.workbook.stream import EXCEL_MAX_ROWS, StreamedSheet
+from reports.workbook.stream import EXCEL_MAX_ROWS, StreamedSheet, xml_safe
 
 Progress = Callable[[int, int], None]
 CHUNK = 5000  # rows between two looks at `cancelled`
@@ -164,7 +164,7 @@ def _write(ctx: ExportContext, run: _Run, findings: list[Sheet], data: list[Shee
     info.append_rows(info_rows(ctx, exported_at, alpha, overview))
     info.finish_layout(autofilter=False)
     run.workbook.properties.creator = f"Brugmeter {__version__}"
-    run.workbook.properties.title = ctx.study.name
+    run.workbook.properties.title = xml_safe(ctx.study.name)  # docProps/core.xml
     _save(run.workbook, temporary)
     return WorkbookResult(
         target, {part.title: part.rows_written for _, part in parts},

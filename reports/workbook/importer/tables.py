@@ -20,8 +20,6 @@ from reports.workbook.importer.package import Cells, Package
 from reports.workbook.importer.report import ImportReport
 from reports.workbook.writer import _FORBIDDEN, _Run
 
-TICK_ROWS = 2000  # rows between two looks at progress and cancel
-
 
 def sheet_titles(names: Sequence[str]) -> dict[str, str]:
     """The title the export gives each data sheet: the writer's own rule (31 characters at
@@ -139,7 +137,8 @@ class Table:
     def rows(self) -> Iterator[Row]:
         for title in self.titles:
             header: dict[int, Column] | None = None
-            for number, cells in self.package.rows(title):
+            # progress and cancel go by the rows parsed, empty ones too (see Package.rows)
+            for number, cells in self.package.rows(title, self._tick):
                 if header is None:
                     header = self._header(title, number, cells)
                     if header is None:
@@ -148,8 +147,6 @@ class Table:
                 values = self._values(title, number, cells, header)
                 if values:
                     self.count += 1
-                    if self.count % TICK_ROWS == 0:
-                        self._tick(TICK_ROWS)
                     yield Row(title, number, values)
             if header is None and self.ok:  # a sheet without even a header row
                 for name in sorted(self.read, key=list(self.columns).index):
@@ -159,7 +156,6 @@ class Table:
             for area in self.package.merged(title):
                 self.report.reject(title, _first_row(area), "", area.split(":")[0], "",
                                    tr("import.merged", area=area))
-        self._tick(self.count % TICK_ROWS)
 
     def _values(self, title: str, number: int, cells: Cells,
                 header: dict[int, Column]) -> dict[str, object]:
