@@ -140,9 +140,6 @@ class PdfPreview(QScrollArea):
     def page_count(self) -> int:
         return len(self.page_labels)
 
-    def has_document(self) -> bool:
-        return bool(self._pdf)
-
     def _set_images(self, images: Sequence[RenderedPage]) -> None:
         for label in self.page_labels + self.number_labels:
             self.pages_layout.removeWidget(label)

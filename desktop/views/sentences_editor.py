@@ -393,6 +393,3 @@ class SentencesEditor(QWidget):
             self.model.replace_row(number, new)
         self._show_row(new)
         self._show_count()
-
-    def focus_list(self) -> None:
-        self.table.setFocus(Qt.FocusReason.ShortcutFocusReason)

@@ -87,10 +87,6 @@ def sentence(content: FactsheetContent, key: str) -> list[Flowable]:
     return [Paragraph(_markup(value), _styles()["body"])] if value else []
 
 
-def missing(message: str) -> Paragraph:
-    return Paragraph(escape(message), _styles()["missing"])
-
-
 def _table(rows: list[list[Any]], widths: list[float], header_rows: int = 1,
            numeric_from: int = 1, numeric_to: int = -1) -> Table:
     """A findings table; columns numeric_from..numeric_to (header included) align right."""

@@ -84,5 +84,4 @@ def styles() -> dict[str, ParagraphStyle]:
                                     spaceAfter=0),
         "cell_bold_right": ParagraphStyle("cell_bold_right", body, fontName=BOLD, fontSize=8,
                                           leading=10, spaceAfter=0, alignment=TA_RIGHT),
-        "missing": ParagraphStyle("missing", body, fontName=ITALIC, textColor=MUTED),
     }
