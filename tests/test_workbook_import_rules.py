@@ -81,3 +81,25 @@ def test_statuses_are_listed_in_one_order_whatever_the_rows_order():
     second = response_figures({"approached": 1, "consented": 5, "declined": 3})
     assert list(first["statuses"]) == list(second["statuses"]) == \
         ["approached", "consented", "declined"]
+
+
+def test_a_sheet_the_template_lacks_is_read_with_the_cancel_asked(db, tmp_path, monkeypatch):
+    from reports.workbook.importer import package as package_module
+
+    study_id = write_demo(20, 4, "nl")
+    target = tmp_path / "template.xlsx"
+    write_template(study_id, target)
+    book = load_workbook(target)
+    book.create_sheet("eigen blad").append(["iets"])
+    book.save(target)
+    ticks: dict[str, object] = {}
+    rows = package_module.Package.rows
+
+    def recording(self, title, tick=None):
+        ticks[title] = tick
+        return rows(self, title, tick)
+
+    monkeypatch.setattr(package_module.Package, "rows", recording)
+    report = import_workbook(target)
+    assert not report.imported  # an unknown sheet with values is refused …
+    assert ticks["eigen blad"] is not None  # … after a read that a cancel can stop

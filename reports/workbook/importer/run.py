@@ -169,12 +169,12 @@ def _refuse_other_versions(plan: Plan, report: ImportReport, ctx: ExportContext)
         raise _Rollback
 
 
-def _holds_values(package: Package, title: str) -> bool:
-    return any(cell["value"] not in (None, "") for _, cells in package.rows(title)
+def _holds_values(package: Package, title: str, tick: Callable[[int], None]) -> bool:
+    return any(cell["value"] not in (None, "") for _, cells in package.rows(title, tick)
                for cell in cells)
 
 
-def _layout(package: Package, report: ImportReport, sheets: list[Sheet],
+def _layout(package: Package, report: ImportReport, ticker: _Ticker, sheets: list[Sheet],
             read: list[str]) -> dict[str, list[str]]:
     """Where each sheet is; missing sheets to read are refused, and so are sheets the
     template does not have that hold rows (they would be lost); empty ones are noted."""
@@ -187,7 +187,7 @@ def _layout(package: Package, report: ImportReport, sheets: list[Sheet],
             report.reject(name, 0, "", "", "", tr("import.sheet_missing", sheet=name,
                                                   unknown=", ".join(unknown) or "–"))
     for title in unknown:
-        if _holds_values(package, title):
+        if _holds_values(package, title, ticker.check):  # a cancel is heard here too
             report.reject(title, 0, "", "", "", tr("import.sheet_unknown", sheet=title))
         else:
             report.note(title, "", "import.sheet_unknown_empty", sheet=title)
@@ -209,7 +209,7 @@ def _import(package: Package, report: ImportReport, study_id: int | None,
         read = ["participants", "professionals", "bridge",
                 *(f"q_{linked.definition.key}" for linked in ctx.questionnaires),
                 "survey", "actions", "transcripts", "interviews", "qual_codes", "codings"]
-        located = _layout(package, report, sheets, read)
+        located = _layout(package, report, ticker, sheets, read)
         if report.rejected_count:
             raise _Rollback
         ticker.total = max(1, sum(package.size(title) for name in read
