@@ -17,7 +17,8 @@ from collections.abc import Callable
 from typing import Protocol
 
 from PySide6.QtCore import QCoreApplication, QObject, Qt, QThreadPool, Signal, Slot
-from PySide6.QtWidgets import QProgressDialog, QWidget
+from PySide6.QtWidgets import QApplication, QProgressDialog, QWidget
+from shiboken6 import isValid
 
 log = logging.getLogger(__name__)
 
@@ -193,3 +194,27 @@ def progress_dialog(parent: QWidget, label: str, title: str, cancel_text: str, d
     dialog.setMinimumDuration(delay_ms)  # … and a quick job never flashes one
     dialog.canceled.connect(on_cancel)
     return dialog
+
+
+def show_progress(dialog: QProgressDialog, done: int, total: int) -> None:
+    dialog.setMaximum(max(total, 1))
+    dialog.setValue(min(done, total))
+
+
+def close_progress(dialog: QProgressDialog | None, window: QWidget,
+                   focus_before: QWidget | None, on_cancel: Callable[[], None]) -> None:
+    """Hide a job's progress dialog and give the keyboard back to where it was when the job
+    started: the hidden dialog leaves no active window behind on some platforms (Qt's
+    offscreen one, some X11 window managers), and keys would then reach nothing."""
+    active = QApplication.activeWindow()
+    shown = dialog is not None and dialog.isVisible()
+    if dialog is not None:
+        dialog.canceled.disconnect(on_cancel)  # closing emits canceled too
+        dialog.hide()
+        dialog.deleteLater()
+    if shown and window.isVisible() and (active is None or active is dialog):
+        window.activateWindow()
+    if (focus_before is not None and isValid(focus_before)
+            and focus_before.window() is window and focus_before.isVisible()
+            and focus_before.isEnabled()):
+        focus_before.setFocus(Qt.FocusReason.OtherFocusReason)

@@ -29,7 +29,6 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from shiboken6 import isValid
 
 from desktop import i18n
 from desktop.i18n import tr
@@ -343,8 +342,7 @@ class FactsheetPage(Page):
     @Slot(int, int)
     def _progressed(self, done: int, total: int) -> None:
         if self.sender() is self._job and self._progress is not None:
-            self._progress.setMaximum(max(total, 1))
-            self._progress.setValue(min(done, total))
+            background.show_progress(self._progress, done, total)
 
     @Slot(object)
     def _preview_ready(self, preview: factsheet_worker.Preview) -> None:
@@ -393,23 +391,9 @@ class FactsheetPage(Page):
             error_dialog.show_error(self, error)
 
     def _close_progress(self) -> None:
-        """Hide the progress dialog and give the keyboard back to where it was when the job
-        started: the hidden dialog leaves no active window behind on some platforms (Qt's
-        offscreen one, some X11 window managers), and keys would then reach nothing."""
         dialog, self._progress = self._progress, None
-        active = QApplication.activeWindow()
-        shown = dialog is not None and dialog.isVisible()
-        if dialog is not None:
-            dialog.canceled.disconnect(self.cancel_generation)  # closing emits canceled too
-            dialog.hide()
-            dialog.deleteLater()
-        window = self.window()
-        if shown and window.isVisible() and (active is None or active is dialog):
-            window.activateWindow()
         widget, self._focus_before = self._focus_before, None
-        if (widget is not None and isValid(widget) and widget.window() is window
-                and widget.isVisible() and widget.isEnabled()):
-            widget.setFocus(Qt.FocusReason.OtherFocusReason)
+        background.close_progress(dialog, self.window(), widget, self.cancel_generation)
 
     # what the preview shows --------------------------------------------------------------
     def _show_zoom(self) -> None:
