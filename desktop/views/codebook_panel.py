@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import ClassVar
 
 from PySide6.QtCore import QPoint, QStandardPaths, Qt, Signal
 from PySide6.QtGui import QAction, QColor, QFont, QIcon, QPainter, QPixmap
@@ -89,7 +90,51 @@ def _category_choices(book: Codebook, combo: QComboBox, none_key: str,
         combo.addItem(book.path(category.id), category.id)
 
 
-class CodeDialog(QDialog):
+class _FormDialog(QDialog):
+    """A small codebook form: Save stores through `_store` (a refused value shows under its
+    field), and Escape or Cancel drop what was typed only when the user says so."""
+
+    FIELDS: ClassVar[tuple[str, ...]] = ()
+
+    errors: FieldErrors
+    _snapshot: object
+
+    def _button_box(self) -> QDialogButtonBox:
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
+                                   | QDialogButtonBox.StandardButton.Cancel)
+        buttons.button(QDialogButtonBox.StandardButton.Ok).setText(tr("entry.save"))
+        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(tr("interviews.cancel"))
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        return buttons
+
+    def field_widget(self, name: str) -> QWidget:
+        raise NotImplementedError
+
+    def values(self) -> object:
+        raise NotImplementedError
+
+    def _store(self) -> None:
+        raise NotImplementedError
+
+    def accept(self) -> None:
+        self.errors.hide_all()
+        if error_dialog.call_service(self, self._store, self.show_invalid):
+            super().accept()
+
+    def show_invalid(self, error: ValidationError) -> None:
+        name = error.field if error.field in self.errors else "name"
+        self.errors.show_message(name, error.message)
+        self.field_widget(name).setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def reject(self) -> None:
+        if self.values() != self._snapshot and not ask_discard(
+                self, tr("interviews.code_dialog.unsaved")):
+            return
+        super().reject()
+
+
+class CodeDialog(_FormDialog):
     """A new code, or one code's name, category, colour and definition. `submit` stores the
     values (raising ValidationError, shown under its field); the dialog closes when it did."""
 
@@ -117,13 +162,7 @@ class CodeDialog(QDialog):
         self.definition.setPlaceholderText(tr("interviews.code_dialog.definition_placeholder"))
         self.definition.setMinimumHeight(90)
         self.errors = FieldErrors(self.FIELDS)
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
-                                        | QDialogButtonBox.StandardButton.Cancel)
-        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText(tr("entry.save"))
-        self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(
-            tr("interviews.cancel"))
-        self.buttons.accepted.connect(self.accept)
-        self.buttons.rejected.connect(self.reject)
+        self.buttons = self._button_box()
         grid = field_grid(self.FIELDS, self.field_widget, "interviews.code_dialog", self.errors,
                           self.name.sizeHint().height())
         layout = QVBoxLayout(self)
@@ -152,26 +191,11 @@ class CodeDialog(QDialog):
             self._colour = chosen
             self._show_colour()
 
-    def accept(self) -> None:
-        self.errors.hide_all()
-        if error_dialog.call_service(self, lambda: self._submit(self.values()),
-                                     self.show_invalid):
-            super().accept()
-
-    def show_invalid(self, error: ValidationError) -> None:
-        name = error.field if error.field in self.errors else "name"
-        self.errors.show_message(name, error.message)
-        self.field_widget(name).setFocus(Qt.FocusReason.OtherFocusReason)
-
-    def reject(self) -> None:
-        """Escape or Cancel: what was typed is only dropped when the user says so."""
-        if self.values() != self._snapshot and not ask_discard(
-                self, tr("interviews.code_dialog.unsaved")):
-            return
-        super().reject()
+    def _store(self) -> None:
+        self._submit(self.values())
 
 
-class CategoryDialog(QDialog):
+class CategoryDialog(_FormDialog):
     """A new category (name, and under which category) or a category's new name."""
 
     FIELDS = ("name", "parent")
@@ -189,13 +213,7 @@ class CategoryDialog(QDialog):
         _category_choices(book, self.parent_combo, "interviews.category_dialog.top")
         self.parent_combo.setCurrentIndex(max(0, self.parent_combo.findData(parent_id)))
         self.errors = FieldErrors(self.FIELDS)
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
-                                        | QDialogButtonBox.StandardButton.Cancel)
-        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText(tr("entry.save"))
-        self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(
-            tr("interviews.cancel"))
-        self.buttons.accepted.connect(self.accept)
-        self.buttons.rejected.connect(self.reject)
+        self.buttons = self._button_box()
         names = self.FIELDS if category is None else ("name",)
         grid = field_grid(names, self.field_widget, "interviews.category_dialog", self.errors,
                           self.name.sizeHint().height())
@@ -212,24 +230,8 @@ class CategoryDialog(QDialog):
     def values(self) -> tuple[str, int | None]:
         return self.name.text(), self.parent_combo.currentData()
 
-    def accept(self) -> None:
-        self.errors.hide_all()
-        if error_dialog.call_service(self, lambda: self._submit(*self.values()),
-                                     self.show_invalid):
-            super().accept()
-
-    def show_invalid(self, error: ValidationError) -> None:
-        name = error.field if error.field in self.errors else "name"
-        if name == "category":
-            name = "parent"
-        self.errors.show_message(name, error.message)
-        self.field_widget(name).setFocus(Qt.FocusReason.OtherFocusReason)
-
-    def reject(self) -> None:
-        if self.values() != self._snapshot and not ask_discard(
-                self, tr("interviews.code_dialog.unsaved")):
-            return
-        super().reject()
+    def _store(self) -> None:
+        self._submit(*self.values())
 
 
 def ask_colour(parent: QWidget, current: str) -> str | None:
