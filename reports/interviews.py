@@ -27,11 +27,13 @@ def interview_findings(book: Codebook, interviews: list[InterviewRow], rows: lis
     coded = {row.interview_id for row in rows}
     participants_of = {row.interview_id: row.participant_id for row in rows}
     present: dict[int, set[int]] = defaultdict(set)  # code → interviews (any coder)
+    of_code: dict[int, list[CodingRow]] = defaultdict(list)  # code → its codings
     for row in rows:
         present[row.code_id].add(row.interview_id)
+        of_code[row.code_id].append(row)
     codes = []
-    chosen = {code.id: _quote_spans(rows, code.id, participants_of) for code in book.codes}
-    from_participants = {code.id: _quote_spans(rows, code.id, participants_of, True)
+    chosen = {code.id: _quote_spans(of_code[code.id], participants_of) for code in book.codes}
+    from_participants = {code.id: _quote_spans(of_code[code.id], participants_of, True)
                          for code in book.codes}
     texts = quote_text(sorted({span for spans in (*chosen.values(), *from_participants.values())
                                for span in spans}))
@@ -49,7 +51,7 @@ def interview_findings(book: Codebook, interviews: list[InterviewRow], rows: lis
             "professional_percent": percent(len(found & with_professional),
                                             len(with_professional)),
             "participants": len({participants_of[i] for i in found} - {None}),
-            "codings": sum(1 for row in rows if row.code_id == code.id),
+            "codings": len(of_code[code.id]),
             "quotes": [_shorten(texts[span]) for span in chosen[code.id]],
             "participant_quotes": [_shorten(texts[span]) for span in from_participants[code.id]],
         })
@@ -76,13 +78,14 @@ def interview_findings(book: Codebook, interviews: list[InterviewRow], rows: lis
     }
 
 
-def _quote_spans(rows: list[CodingRow], code_id: int, participants_of: dict[int, int | None],
+def _quote_spans(rows: list[CodingRow], participants_of: dict[int, int | None],
                  participants_only: bool = False) -> list[tuple[int, int, int]]:
-    """Up to two passages of a code from different interviews, participants' first, then by
-    interview and place in the text: the same data always gives the same quotes."""
+    """Up to two passages of one code's codings (`rows`) from different interviews,
+    participants' first, then by interview and place in the text: the same data always gives
+    the same quotes."""
     spans: list[tuple[int, int, int]] = []
     seen: set[int] = set()
-    passages = [r for r in rows if r.code_id == code_id and r.start is not None
+    passages = [r for r in rows if r.start is not None
                 and not (participants_only and participants_of[r.interview_id] is None)]
     passages.sort(key=lambda r: (participants_of[r.interview_id] is None, r.interview_id,
                                  r.start))
