@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from desktop import __version__, cli_interviews, i18n
+from desktop import __version__, cli_interviews, cli_privacy, i18n
 from desktop.i18n import tr
 from desktop.models.errors import BrugmeterError
 
@@ -106,11 +106,12 @@ def _parser() -> argparse.ArgumentParser:
     professional_add.add_argument("--organisation", default="")
 
     qualitative = cli_interviews.add_parsers(commands)
+    privacy = cli_privacy.add_parsers(commands)
     for sub in (listing, importing, settings, showing, survey_export, survey_import,
-                professional_list, professional_add, *qualitative):
+                professional_list, professional_add, *qualitative, *privacy):
         sub.add_argument("--db", dest="db_command", help="database file or URL")
     for sub in (listing, settings, showing, survey_export, survey_import, professional_list,
-                professional_add, *qualitative):
+                professional_add, *qualitative, *privacy):
         sub.add_argument("--study", help="study name, when the database holds several")
     return parser
 
@@ -142,6 +143,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _professional(target, args)
         if args.command in ("interview", "codebook"):
             return _qualitative(target, args)
+        if args.command == "erase":
+            return _erase(target, args)
     except BrugmeterError as error:
         print(tr("cli.error", message=error.message), file=sys.stderr)
         return 1
@@ -394,6 +397,13 @@ def _qualitative(target: str | None, args: argparse.Namespace) -> int:
     if args.command == "interview":
         return cli_interviews.run_interview(study.id, args)
     return cli_interviews.run_codebook(study.id, args)
+
+
+def _erase(target: str | None, args: argparse.Namespace) -> int:
+    from desktop.models.services.studies import resolve_study
+
+    _open(target, create=False)
+    return cli_privacy.run_erase(resolve_study(args.study).id, args)
 
 
 def _professional(target: str | None, args: argparse.Namespace) -> int:

@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
 
 from desktop.i18n import tr
 from desktop.models.services import participants, studies
-from desktop.views import shortcuts, theme
+from desktop.views import erasure_dialog, shortcuts, theme
 from desktop.views.actions_panel import ActionsPanel
 from desktop.views.page import Page
 from desktop.views.participant_editor import ParticipantEditor
@@ -59,6 +59,11 @@ class ParticipantsPage(Page):
         self.new_button = QPushButton(tr("entry.participants.new"))
         self.new_button.setToolTip(shortcuts.with_shortcut(tr("entry.participants.new"),
                                                            shortcuts.NEW_PARTICIPANT))
+        self.erase_button = QPushButton(tr("privacy.erase_button"))
+        self.erase_button.setToolTip(shortcuts.with_shortcut(tr("privacy.erase_tooltip"),
+                                                             shortcuts.ERASE_PARTICIPANT))
+        # Reached by its shortcut; kept out of the Tab chain between the list and the form.
+        self.erase_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.table = QTableView()
         self.editor = ParticipantEditor(study_id)
         self.actions = ActionsPanel(study_id, tab_after=self.editor.save_button)
@@ -85,7 +90,10 @@ class ParticipantsPage(Page):
         left_layout.setContentsMargins(0, 0, 0, 0)
         left_layout.addLayout(bar)
         left_layout.addWidget(table, 1)
-        left_layout.addWidget(self.count)
+        footer = QHBoxLayout()
+        footer.addWidget(self.count, 1)
+        footer.addWidget(self.erase_button)
+        left_layout.addLayout(footer)
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.setObjectName("participants_splitter")
         self.splitter.addWidget(self.list_pane)
@@ -114,6 +122,8 @@ class ParticipantsPage(Page):
         self.status_filter.currentIndexChanged.connect(
             lambda _i: self._filter(status=self.status_filter.currentData() or ""))
         self.new_button.clicked.connect(self.new_participant)
+        self.erase_button.clicked.connect(self.erase_participant)
+        add_shortcut(self.list_pane, shortcuts.ERASE_PARTICIPANT, self.erase_participant)
         self.table.activated.connect(self._edit_index)
         self.editor.saved.connect(self._saved)
         self.actions.status_message.connect(self.status_message)
@@ -191,6 +201,21 @@ class ParticipantsPage(Page):
         self.select_participant(participant_id)
         self.actions.show_participant(self.editor.record())  # None after adding one
         self.status_message.emit(message)
+
+    def erase_participant(self) -> None:
+        """The GDPR right to erasure for the participant chosen in the list."""
+        participant_id = self.selected_participant_id()
+        if participant_id is None:
+            self.status_message.emit(tr("privacy.no_selection"))
+            return
+        if not self.confirm_discard():
+            return
+        code = self.model.row_at(self.model.row_of(participant_id)).code
+        if erasure_dialog.erase_participant(self, participant_id):
+            self.editor.new_participant()
+            self.actions.show_participant(None)
+            self.refresh()
+            self.status_message.emit(tr("privacy.erased", code=code))
 
     def confirm_discard(self) -> bool:
         """True when both forms may be left (each asks about its own unsaved input)."""

@@ -28,6 +28,7 @@ INSTRUMENT_SETTINGS: Shortcut = "Ctrl+I"  # the study's cut-off and norm group o
 IMPORT_INSTRUMENT: Shortcut = "Ctrl+Shift+I"  # read an instrument definition file
 INSERT_ROW: Shortcut = "Ins"
 DELETE_ROW: Shortcut = "Del"
+ERASE_PARTICIPANT: Shortcut = "Ctrl+Shift+Del"  # GDPR erasure of the chosen participant
 EDIT_ROW: Shortcut = "F2"  # edit the selected entry of a list (survey definition lists)
 EDIT_SURVEY: Shortcut = "Ctrl+Shift+E"  # the study's professionals' survey definition
 

@@ -196,6 +196,14 @@ def find_participant(participant_id: int) -> Participant:
     return participant
 
 
+def participant_by_code(study_id: int, code: str) -> int:
+    """The id of the study's participant with exactly this code."""
+    found = Participant.get_or_none((Participant.study == study_id) & (Participant.code == code))
+    if found is None:
+        raise NotFoundError("error.participant_code_unknown", code=code)
+    return found.id
+
+
 def get_participant(participant_id: int) -> ParticipantRecord:
     p = find_participant(participant_id)
     return ParticipantRecord(p.id, p.study_id, p.code, p.site_id, p.status, p.inclusion_date,
