@@ -30,6 +30,7 @@ from desktop.models.services.instrument_library import study_instrument
 from desktop.models.services.participants import find_participant, is_participating
 from desktop.models.services.validation import (
     as_date,
+    clean_free_text,
     clean_text,
     parse_date,
     parse_number,
@@ -243,7 +244,7 @@ def check_action(kind: ActionTypeInfo, pillars: Collection[str], included: dt.da
             raise ValidationError("done_on", "error.reward_not_done")
     return {"action_type": kind.id, "pillar": pillar, "agreed_on": agreed, "done_on": done,
             "reward_kind": reward_kind, "reward_value": reward_value,
-            "remarks": clean_text(data.remarks, "remarks", 2000)}
+            "remarks": clean_free_text(data.remarks, "remarks", 2000)}
 
 
 def _checked(participant: Participant, data: ActionInput) -> dict[str, object]:

@@ -21,7 +21,15 @@ from desktop.models.schema import (
     Site,
     database,
 )
-from desktop.models.services.validation import as_date, clean_text, parse_date, require_past
+from desktop.models.services.validation import (
+    as_date,
+    clean_free_text,
+    clean_text,
+    looks_like_bsn,
+    looks_like_email,
+    parse_date,
+    require_past,
+)
 
 _CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,39}$")
 
@@ -67,17 +75,10 @@ def is_participating(status: str) -> bool:
     return status in PARTICIPATING_STATUSES
 
 
-def looks_like_bsn(text: str) -> bool:
-    """A Dutch citizen service number: 9 digits passing the eleven test."""
-    if not re.fullmatch(r"\d{9}", text):
-        return False
-    digits = [int(c) for c in text]
-    total = sum(d * w for d, w in zip(digits[:8], range(9, 1, -1), strict=True)) - digits[8]
-    return total % 11 == 0
-
-
 def check_code(raw: object) -> str:
     code = clean_text(raw, "code", 40, required=True)
+    if looks_like_email(code):
+        raise ValidationError("code", "error.code_email")
     if not _CODE.match(code):
         raise ValidationError("code", "error.code_format", value=code)
     if looks_like_bsn(code):
@@ -105,7 +106,7 @@ FIELD_CHECKS: dict[str, Callable[[object], object]] = {
     "status": check_status,
     "inclusion_date": check_inclusion_date,
     "study_group": lambda raw: clean_text(raw, "study_group", 60),
-    "remarks": lambda raw: clean_text(raw, "remarks", 2000),
+    "remarks": lambda raw: clean_free_text(raw, "remarks", 2000),
 }
 
 

@@ -13,7 +13,7 @@ from desktop.models.database import transaction
 from desktop.models.errors import NotFoundError, ValidationError
 from desktop.models.schema import Interview, Professional, Site, SurveyResponse, database
 from desktop.models.services.participants import check_code
-from desktop.models.services.validation import clean_text
+from desktop.models.services.validation import clean_free_text, clean_text
 
 # Suggestions for the role field; any other role may be typed.
 ROLES = ("access_worker", "mentor", "team_lead", "policy_officer")
@@ -63,7 +63,7 @@ FIELD_CHECKS: dict[str, Callable[[object], object]] = {
     "code": check_code,
     "role": lambda raw: clean_text(raw, "role", 60),
     "organisation": lambda raw: clean_text(raw, "organisation", 200),
-    "remarks": lambda raw: clean_text(raw, "remarks", 2000),
+    "remarks": lambda raw: clean_free_text(raw, "remarks", 2000),
 }
 
 

@@ -104,3 +104,39 @@ def clean_text(raw: object, field: str, max_length: int, required: bool = False)
     if len(text) > max_length:
         raise ValidationError(field, "error.too_long", max=max_length)
     return text
+
+
+_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(\.[\w-]+)+")
+# Nine digits, perhaps written in groups (123456782, 1234.56.782, 123 456 782).
+_NINE_DIGITS = re.compile(r"(?<![\d.])\d{4}[. ]?\d{2}[. ]?\d{3}(?!\d)"
+                          r"|(?<!\d)\d{3} \d{3} \d{3}(?!\d)")
+
+
+def looks_like_bsn(text: str) -> bool:
+    """A Dutch citizen service number: 9 digits passing the eleven test."""
+    if not re.fullmatch(r"\d{9}", text):
+        return False
+    digits = [int(c) for c in text]
+    total = sum(d * w for d, w in zip(digits[:8], range(9, 1, -1), strict=True)) - digits[8]
+    return total % 11 == 0
+
+
+def looks_like_email(text: str) -> bool:
+    return _EMAIL.search(text) is not None
+
+
+def refuse_identifiers(text: str, field: str) -> str:
+    """Free text may not carry what identifies a person: an e-mail address or a number that
+    passes the BSN's eleven test (a phone number rarely does; a BSN always)."""
+    if looks_like_email(text):
+        raise ValidationError(field, "error.text_email")
+    for match in _NINE_DIGITS.finditer(text):
+        if looks_like_bsn(re.sub(r"\D", "", match.group())):
+            raise ValidationError(field, "error.text_bsn")
+    return text
+
+
+def clean_free_text(raw: object, field: str, max_length: int) -> str:
+    """Remarks and the like: trimmed, not too long, without a BSN or an e-mail address."""
+    return refuse_identifiers(clean_text(raw, field, max_length), field)
+
