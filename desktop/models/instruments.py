@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from functools import cache
@@ -15,6 +16,8 @@ from desktop.paths import INSTRUMENTS
 
 FORMAT = "brugmeter-instrument/1"
 KINDS = ("questionnaire", "bridge")
+# A value of a scale as a JSON key: plain digits ("²" passes str.isdigit() but not int()).
+_VALUE_KEY = re.compile(r"-?[0-9]{1,6}")
 
 
 @dataclass(frozen=True)
@@ -182,6 +185,8 @@ def definition_object(text: str, source: str, file_format: str, example_key: str
         data = json.loads(text)
     except json.JSONDecodeError as error:
         raise fail(source, f"line {error.lineno}", f"not valid JSON: {error.msg}") from None
+    except RecursionError:  # Python's parser gives up on lists nested thousands deep
+        raise fail(source, "(top)", "not valid JSON: nested too deeply") from None
     if not isinstance(data, dict):
         raise fail(source, "(top)", "expected a JSON object")
     if data.get("format") != file_format:
@@ -212,8 +217,11 @@ def parse_definition(text: str, source: str = "<definition>") -> InstrumentDefin
     kind = data.get("kind", "questionnaire")
     if kind not in KINDS:
         raise _fail(source, "kind", f"expected one of {', '.join(KINDS)}")
+    raw_reasons = data.get("missing_reasons", [])
+    if not isinstance(raw_reasons, list):
+        raise _fail(source, "missing_reasons", "expected a list")
     reasons = []
-    for index, raw in enumerate(data.get("missing_reasons", [])):
+    for index, raw in enumerate(raw_reasons):
         field = f"missing_reasons[{index}]"
         if not isinstance(raw, dict) or not isinstance(raw.get("key"), str) \
                 or not raw["key"].isidentifier():
@@ -237,7 +245,7 @@ def parse_definition(text: str, source: str = "<definition>") -> InstrumentDefin
         if not isinstance(raw_levels, dict):
             raise _fail(source, f"{field}.levels", "expected an object of level texts")
         for level_key, level_texts in raw_levels.items():
-            if not level_key.isdigit() or not low <= int(level_key) <= high:
+            if not _VALUE_KEY.fullmatch(level_key) or not low <= int(level_key) <= high:
                 raise _fail(source, f"{field}.levels.{level_key}", "level outside the scale")
             levels[int(level_key)] = translations(level_texts, source,
                                                   f"{field}.levels.{level_key}")
@@ -288,7 +296,7 @@ def value_labels(raw: object, low: int, high: int, source: str, field: str = "sc
         raise fail(source, field, "expected an object of value labels")
     labels = {}
     for value, texts in raw.items():
-        number = int(value) if str(value).lstrip("-").isdigit() else None
+        number = int(value) if _VALUE_KEY.fullmatch(str(value)) else None
         if number is None or not low <= number <= high:
             raise fail(source, f"{field}.{value}", "value outside the scale")
         labels[number] = translations(texts, source, f"{field}.{value}", fail)
@@ -346,7 +354,8 @@ def _cutoff(raw: object, definition: InstrumentDefinition, source: str) -> Cutof
     except KeyError:
         raise _fail(source, "cutoff.scale", f"{raw.get('scale')!r} is not a scale") from None
     at_least = raw.get("at_least")
-    if not isinstance(at_least, int | float) or isinstance(at_least, bool):
+    if not isinstance(at_least, int | float) or isinstance(at_least, bool) \
+            or not -1e9 < at_least < 1e9:  # also NaN, and ints no float can hold
         raise _fail(source, "cutoff.at_least", "expected a number")
     if not cutoff_fits(definition, scale, float(at_least)):
         low, high = definition.score_range(scale)

@@ -1,0 +1,1 @@
+"""Code the tests share that is not a pytest fixture: worker scripts and fuzzing settings."""
