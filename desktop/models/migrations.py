@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import logging
-import sqlite3
 from collections.abc import Callable
 from pathlib import Path
 
 import peewee as pw
 from playhouse.migrate import SchemaMigrator, migrate
 
+from desktop.models import backups
 from desktop.models.errors import DatabaseOpenError
 from desktop.models.schema import (
     MODELS,
@@ -93,21 +92,6 @@ def stored_version(db: pw.Database) -> int | None:
     return row.version
 
 
-def backup_sqlite(db: pw.SqliteDatabase, label: str) -> Path:
-    """Copy the open SQLite file with the online backup API into backups/ beside it."""
-    source = Path(db.database)
-    folder = source.parent / "backups"
-    folder.mkdir(exist_ok=True)
-    stamp = dt.datetime.now().strftime("%Y%m%dT%H%M%S")
-    target = folder / f"{source.stem}-{label}-{stamp}.sqlite"
-    with sqlite3.connect(target) as copy:
-        db.connection().backup(copy)
-    copy.close()
-    target.chmod(0o600)
-    log.info("backup written to %s", target)
-    return target
-
-
 def ensure_schema(db: pw.Database, create: bool = True) -> Path | None:
     """Create a new schema (when asked to), or migrate an older one after a backup; refuse a
     newer one. Returns the backup path when a migration ran.
@@ -125,7 +109,7 @@ def ensure_schema(db: pw.Database, create: bool = True) -> Path | None:
         raise DatabaseOpenError("error.db_too_new", found=version, supported=CURRENT_VERSION)
     if version == CURRENT_VERSION:
         return None
-    backup = backup_sqlite(db, f"before-v{CURRENT_VERSION}") if _is_sqlite(db) else None
+    backup = backups.before_migration(db, CURRENT_VERSION) if _is_sqlite(db) else None
     migrator = SchemaMigrator.from_database(db)
     # SQLite rebuilds a table to change a column; with foreign keys on, dropping the old copy
     # would cascade-delete every row that points at it. Off for the migration, checked after.
