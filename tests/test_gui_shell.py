@@ -173,12 +173,14 @@ def test_language_switch_rebuilds_the_window_in_english(qtbot, study, settings):
         first = shell.window
         qtbot.addWidget(first)
         first.show_page(1)
-        assert [a.text() for a in first.menuBar().actions()] == ["&Bestand", "Bee&ld", "&Help"]
+        assert [a.text() for a in first.menuBar().actions()] == ["&Bestand", "Bee&ld", "E&xtra",
+                                                             "&Help"]
         first.actions["language_en"].trigger()
         second = shell.window
         qtbot.addWidget(second)
         assert second is not first and not first.isVisible()
-        assert [a.text() for a in second.menuBar().actions()] == ["&File", "&View", "&Help"]
+        assert [a.text() for a in second.menuBar().actions()] == ["&File", "&View", "&Tools",
+                                                              "&Help"]
         assert second.actions["quit"].text() == "&Quit"
         assert second.page(0).title() == "Overview"
         assert second.stack.currentIndex() == 1

@@ -180,6 +180,13 @@ class EntryPage(Page):
             return
         self.load_form()
 
+    def show_moment(self, moment_id: int) -> bool:
+        """Switch to a moment's tab (asking about unsaved input); True when it is shown."""
+        index = next((i for i, moment in enumerate(self._moments) if moment.id == moment_id), -1)
+        if index >= 0:
+            self.tabs.setCurrentIndex(index)
+        return self.moment_id() == moment_id
+
     def step_moment(self, step: int) -> None:
         """Ctrl+PgDn / Ctrl+PgUp: the next or previous moment (asks about unsaved input)."""
         index = self.tabs.currentIndex() + step

@@ -171,6 +171,10 @@ class MainWindow(QMainWindow):
             group.addAction(action)
             language_menu.addAction(action)
 
+        tools_menu = self.menuBar().addMenu(tr("quality.menu.tools"))
+        tools_menu.addAction(self._action("data_quality", self.show_data_quality,
+                                          shortcuts.DATA_QUALITY, "quality.action.open"))
+
         help_menu = self.menuBar().addMenu(tr("shell.menu.help"))
         help_menu.addAction(self._action("about", self.show_about))
 
@@ -205,6 +209,14 @@ class MainWindow(QMainWindow):
             return False
         self.navigation.setCurrentRow(index)
         return self.stack.currentIndex() == index
+
+    def show_page_of(self, class_name: str) -> Page | None:
+        """Show the page made by the class of this name (e.g. "BridgePage") and return it; None
+        when the window has no such page or the current page wants to stay."""
+        for index, factory in enumerate(self._factories):
+            if getattr(factory, "class_name", getattr(factory, "__name__", "")) == class_name:
+                return self.page(index) if self.show_page(index) else None
+        return None
 
     def _navigate(self, row: int) -> None:
         current = self.stack.currentIndex()
@@ -269,6 +281,16 @@ class MainWindow(QMainWindow):
     def write_template(self) -> None:
         """The study's empty workbook, to fill in and import."""
         self.workbook_actions().write_template()
+
+    def show_data_quality(self) -> None:
+        """The Data quality window (one per main window), its checks run afresh."""
+        from desktop.views.quality_window import QualityWindow  # when first needed
+
+        window = self.findChild(QualityWindow) or QualityWindow(self)
+        window.show()
+        window.raise_()
+        window.activateWindow()
+        window.refresh()
 
     def _request_language(self, code: str) -> None:
         if code != i18n.language():

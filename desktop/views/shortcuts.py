@@ -77,6 +77,11 @@ QUIT: Shortcut = "Ctrl+Q"  # StandardKey.Quit is empty on Windows
 EXPORT_WORKBOOK: Shortcut = "Ctrl+Shift+X"  # the study's Excel workbook (and SPSS files)
 IMPORT_WORKBOOK: Shortcut = "Ctrl+Shift+L"  # load a workbook: "laden" in Dutch
 
+# The Data quality window (Extra → Data quality). Ctrl+Shift+K: "kwaliteit" in Dutch.
+DATA_QUALITY: Shortcut = "Ctrl+Shift+K"
+REFRESH_QUALITY: Shortcut = "F5"  # run the checks again (bound to that window only)
+OPEN_FINDING: tuple[Shortcut, ...] = ("Return", "Enter")  # the finding's record, in the list
+
 # Ctrl+1 … Ctrl+9: the first nine entries of the main window's navigation.
 GO_TO_PAGE: tuple[Shortcut, ...] = tuple(f"Ctrl+{number}" for number in range(1, 10))
 

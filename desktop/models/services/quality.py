@@ -420,7 +420,7 @@ def look_alike_pairs(codes: Iterable[tuple[int, str, int | None]]
             skeletons[entry.skeleton].append(entry)
             length = len(entry.skeleton)
             letter_places.update((length, match.start())
-                                 for match in _NON_DIGIT.finditer(entry.flat))
+                                 for match in _NON_DIGIT.finditer(entry.skeleton))
         lengths = {len(skeleton) for skeleton in skeletons}
         substitutions: dict[tuple[str, int], list[_Code]] = defaultdict(list)
         for entry in group:
@@ -438,9 +438,10 @@ def look_alike_pairs(codes: Iterable[tuple[int, str, int | None]]
                         add("one_apart", entry, other)
         for (_, index), bucket in substitutions.items():  # one character different
             for first, second in combinations(bucket, 2):
-                # a digit for another digit is the next number of a numbering: never a pair
+                # a digit for another (O and I/l read as 0 and 1) is the next number of a
+                # numbering: never a pair
                 if first.skeleton != second.skeleton and not (
-                        first.flat[index].isdigit() and second.flat[index].isdigit()):
+                        first.skeleton[index].isdigit() and second.skeleton[index].isdigit()):
                     add("one_apart", first, second)
     return sorted(pairs.values(), key=lambda pair: (pair[1].code, pair[2].code))
 
