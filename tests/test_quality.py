@@ -158,16 +158,16 @@ def test_dates_out_of_order_before_inclusion_and_actions_done_before_agreed(qstu
         ("error", "AL-003", INTAKE, QOL,
          "Gedateerd 20-02-2018, 9 dagen vóór de inclusiedatum 01-03-2018."),
         ("error", "AL-004", "", "",
+         f"Actie '{label}' gedaan op 20-04-2018, 11 dagen vóór de afspraak op 01-05-2018."),
+        ("error", "AL-004", "", "",
          f"Actie '{label}' afgesproken op 24-12-2017, 15 dagen vóór de inclusiedatum "
          "08-01-2018."),
-        ("error", "AL-004", "", "",
-         f"Actie '{label}' gedaan op 20-04-2018, 11 dagen vóór de afspraak op 01-05-2018."),
         ("warning", "AL-002", M6, BRIDGE, "Gedateerd 05-02-2018, dezelfde dag als de meting "
          "Intake."),
     ]
     assert [f.record for f in report.findings] == [
-        ("response", six), ("response", six), ("response", intake), ("action", agreed_early),
-        ("action", done_early), ("response", report.findings[-1].record[1])]
+        ("response", six), ("response", six), ("response", intake), ("action", done_early),
+        ("action", agreed_early), ("response", report.findings[-1].record[1])]
     assert report.has_errors and list(report.counts) == list(quality.CHECKS)
 
 

@@ -130,6 +130,11 @@ class StudyData:
         return found
 
     @cached_property
+    def titles(self) -> dict[int, str]:
+        """Instrument id → its title in the language of the moment."""
+        return {iid: definition.title() for iid, definition in self.instruments.items()}
+
+    @cached_property
     def participants(self) -> dict[int, tuple[str, int | None, str, dt.date | None]]:
         """id → (code, site id, status, inclusion date) of everyone in the study."""
         query = (Participant.select(Participant.id, Participant.code, Participant.site,
@@ -175,7 +180,8 @@ def run_checks(study_id: int, as_of: dt.date | None = None,
     findings: list[Finding] = []
     for key in wanted:
         found = sorted(CHECKS[key](data), key=lambda f: (
-            rank[f.severity], f.subject.casefold(), _position(data, f.moment_id), f.text))
+            rank[f.severity], f.subject.casefold(), _position(data, f.moment_id), f.message,
+            [str(value) for value in f.params.values()]))
         findings += found
     return QualityReport(study_id, data.as_of, tuple(findings))
 
@@ -230,7 +236,7 @@ def missing_moments(data: StudyData) -> Iterator[Finding]:
             missing = [iid for iid in data.instruments if (moment.id, iid) not in present]
             if not missing:
                 continue
-            titles = ", ".join(data.instruments[iid].title() for iid in missing)
+            titles = ", ".join(data.titles[iid] for iid in missing)
             yield Finding(
                 "missing_moments", "warning" if bridge_id in missing else "review", code,
                 "quality.missing.moment",
@@ -277,7 +283,7 @@ def dates_out_of_order(data: StudyData) -> Iterator[Finding]:
                                         as_date(previous_on))
         definition = data.instruments.get(instrument_id)
         common = {"moment": data.moments[moment_id].name,
-                  "instrument": definition.title() if definition else "",
+                  "instrument": data.titles.get(instrument_id, ""),
                   "participant_ids": (pid,), "moment_id": moment_id,
                   "instrument_key": definition.key if definition else "",
                   "record": ("response", response_id)}
@@ -349,7 +355,7 @@ def impossible_jumps(data: StudyData) -> Iterator[Finding]:
                       {"pillar": definition.item(item).text(), "before": previous_value,
                        "after": value, "days": days,
                        "previous": data.moments[previous_moment].name},
-                      moment=data.moments[moment_id].name, instrument=definition.title(),
+                      moment=data.moments[moment_id].name, instrument=data.titles[instrument_id],
                       participant_ids=(pid,), moment_id=moment_id,
                       instrument_key=definition.key, record=("response", response_id))
 
@@ -514,7 +520,7 @@ def incomplete_responses(data: StudyData) -> Iterator[Finding]:
             yield Finding(
                 "incomplete_responses", "warning" if unscored else "review", data.code(pid),
                 "quality.incomplete.unscored" if unscored else "quality.incomplete.items",
-                params, moment=data.moments[moment_id].name, instrument=definition.title(),
+                params, moment=data.moments[moment_id].name, instrument=data.titles[instrument_id],
                 participant_ids=(pid,), moment_id=moment_id, instrument_key=definition.key,
                 record=("response", response_id))
     yield from _partial_surveys(data)
