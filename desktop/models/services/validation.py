@@ -8,6 +8,17 @@ import re
 from desktop.models.errors import ValidationError
 
 _DUTCH_DATE = re.compile(r"^(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})$")
+_SHOWN = 40  # characters of a refused value repeated in the message
+
+
+def shown(raw: object) -> str:
+    """A refused value as the message repeats it: short, and never failing on an int too long
+    for Python to write out."""
+    try:
+        text = str(raw).strip()
+    except ValueError:
+        return "…"
+    return text if len(text) <= _SHOWN else text[:_SHOWN - 1] + "…"
 
 
 def parse_date(raw: object, field: str) -> dt.date | None:
@@ -18,7 +29,7 @@ def parse_date(raw: object, field: str) -> dt.date | None:
         return raw.date()
     if isinstance(raw, dt.date):
         return raw
-    text = str(raw).strip()
+    text = shown(raw)  # a longer text is no date either
     try:
         match = _DUTCH_DATE.match(text)
         if match:
@@ -56,10 +67,14 @@ def parse_level(raw: object, field: str, minimum: int, maximum: int,
     else:
         text = str(raw).strip()
         if not re.fullmatch(r"[+-]?\d+", text):
-            raise ValidationError(field, f"error.{noun}_not_number", value=text)
-        value = int(text)
+            raise ValidationError(field, f"error.{noun}_not_number", value=shown(text))
+        try:
+            value = int(text)
+        except ValueError:  # more digits than Python reads: beyond any scale
+            value = maximum + 1
     if not minimum <= value <= maximum:
-        raise ValidationError(field, f"error.{noun}_range", value=value, min=minimum, max=maximum)
+        raise ValidationError(field, f"error.{noun}_range", min=minimum, max=maximum,
+                              value=shown(raw if isinstance(raw, str) else value))
     return value
 
 
@@ -69,15 +84,17 @@ def parse_number(raw: object, field: str) -> float | None:
         return None
     if isinstance(raw, bool):
         raise ValidationError(field, "error.number_invalid", value=raw)
+    if isinstance(raw, int) and abs(raw) > 10**300:  # float() would overflow
+        raise ValidationError(field, "error.number_invalid", value=shown(raw))
     if isinstance(raw, int | float):
         value = float(raw)
     else:
         text = str(raw).strip().replace(",", ".")
         if not re.fullmatch(r"[+-]?(\d+(\.\d*)?|\.\d+)", text):
-            raise ValidationError(field, "error.number_invalid", value=str(raw).strip())
+            raise ValidationError(field, "error.number_invalid", value=shown(raw))
         value = float(text)
     if value != value or value in (float("inf"), float("-inf")):
-        raise ValidationError(field, "error.number_invalid", value=raw)
+        raise ValidationError(field, "error.number_invalid", value=shown(raw))
     return value
 
 
@@ -98,12 +115,27 @@ def parse_count(raw: object, field: str, key: str) -> int | None:
 
 
 def clean_text(raw: object, field: str, max_length: int, required: bool = False) -> str:
-    text = "" if raw is None else str(raw).strip()
+    """Trimmed text that fits and that the database can store: no NUL character (PostgreSQL
+    refuses it) and no half of a character pair (UTF-8 cannot encode it)."""
+    try:
+        text = "" if raw is None else str(raw).strip()
+    except ValueError:  # an int with more digits than Python writes out
+        raise ValidationError(field, "error.too_long", max=max_length) from None
     if required and not text:
         raise ValidationError(field, "error.required")
     if len(text) > max_length:
         raise ValidationError(field, "error.too_long", max=max_length)
+    if "\x00" in text or not text.isascii() and _has_surrogate(text):
+        raise ValidationError(field, "error.text_unstorable")
     return text
+
+
+def _has_surrogate(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
 
 
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(\.[\w-]+)+")
