@@ -20,6 +20,8 @@ settings.register_profile(
     "thorough", max_examples=1500, deadline=None, database=None, print_blob=True,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
 settings.load_profile(os.environ.get("BRUGMETER_FUZZ", "ci"))
+# For tests whose examples each write and import a workbook: a quarter as many examples.
+HEAVY = settings(max_examples=max(10, settings.default.max_examples // 4))
 
 
 def assert_clear_error(error: BrugmeterError) -> None:

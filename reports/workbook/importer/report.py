@@ -117,6 +117,16 @@ def _inert(value: object) -> object:
     return value
 
 
+def _cell_text(value: object) -> object:
+    """A value a worksheet cell can hold: control characters (a refused cell may have held
+    Excel's escape of one) written as that escape again, _x0001_, instead of failing."""
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+    if isinstance(value, str):
+        return ILLEGAL_CHARACTERS_RE.sub(lambda found: f"_x{ord(found.group()):04X}_", value)
+    return value
+
+
 def write_report(report: ImportReport, target: Path | str) -> Path:
     """The report as .csv (UTF-8 with a byte order mark, so Excel reads the accents) or, for
     any other name, as an .xlsx workbook; all or nothing."""
@@ -136,7 +146,7 @@ def write_report(report: ImportReport, target: Path | str) -> Path:
             sheet.title = tr("import.report.title")[:31]
             for number, row in enumerate(rows, start=1):
                 for column, value in enumerate(row, start=1):
-                    cell = sheet.cell(number, column, value)
+                    cell = sheet.cell(number, column, _cell_text(value))
                     if isinstance(value, str) and value.startswith("="):
                         cell.data_type = "s"  # a refused formula is shown, never run
             for cell in sheet[1]:
