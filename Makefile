@@ -20,7 +20,7 @@ test: $(BIN)/python
 	scripts/install-system-deps.sh test
 	$(BIN)/pip install -q -e ".[test]"
 	$(BIN)/ruff check desktop reports tests
-	$(BIN)/python -m pytest -q
+	BRUGMETER_REQUIRE_POSTGRES=1 $(BIN)/python -m pytest -q
 
 demo: $(BIN)/python
 	$(BIN)/pip install -q -e .

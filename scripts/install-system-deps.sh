@@ -1,13 +1,16 @@
 #!/usr/bin/env bash
 # Installs the Debian/Ubuntu packages Brugmeter needs that pip cannot bring: the libraries Qt
-# loads even offscreen, a font, (for `make test`) pdftotext and (for `make run`) the X11
-# plugin's libraries.
+# loads even offscreen, a font, (for `make test`) pdftotext and PostgreSQL, and (for `make run`)
+# the X11 plugin's libraries.
 # Usage: scripts/install-system-deps.sh test|app     Only installs what is missing.
 set -euo pipefail
 purpose=${1:-test}
 packages=(libgl1 libegl1 libglib2.0-0 libfontconfig1 libdbus-1-3 libxkbcommon0 fonts-dejavu-core)
 if [ "$purpose" = test ]; then
   packages+=(poppler-utils)  # pdftotext: the factsheet tests read the PDF back
+  # PostgreSQL's server programs (initdb, pg_ctl): the tests start a throwaway cluster of their
+  # own; Debian's package also starts a system cluster, which the tests do not need or use.
+  packages+=(postgresql)
 fi
 if [ "$purpose" = app ]; then
   packages+=(libxkbcommon-x11-0 libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-shape0

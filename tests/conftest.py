@@ -1,4 +1,11 @@
-"""Shared fixtures: offscreen Qt, a private data folder and a fresh real SQLite file per test."""
+"""Shared fixtures: offscreen Qt, a private data folder and a fresh real database per test.
+
+Every test that uses the `db` fixture (directly or through `study`/`participant`/`db_path`)
+runs twice, on a SQLite file and on a database of a throwaway PostgreSQL cluster
+(tests/postgres.py), except the GUI tests (test_gui_*.py) and tests marked `sqlite_only`
+(about SQLite files themselves). Outside CI a missing PostgreSQL skips its half, and the last
+line of the run says so; with BRUGMETER_REQUIRE_POSTGRES=1 (make test, CI) it fails the run.
+"""
 
 from __future__ import annotations
 
@@ -8,19 +15,91 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 import datetime as dt  # noqa: E402
 
+import postgres  # noqa: E402
 import pytest  # noqa: E402
 
 from desktop import i18n  # noqa: E402
 from desktop.models.database import close_database, open_database  # noqa: E402
 from desktop.models.services import participants, studies  # noqa: E402
 
+BACKENDS = ("sqlite", "postgresql")
+REQUIRE_POSTGRES = os.environ.get("BRUGMETER_REQUIRE_POSTGRES") == "1"
+_postgres_state: dict[str, object] = {}  # "cluster" once started, or "missing": the reason
+
+
+def pytest_configure(config):
+    config.addinivalue_line(
+        "markers", "sqlite_only(reason): about SQLite files themselves; not run on PostgreSQL")
+    config.addinivalue_line(
+        "markers", "postgresql_only: needs the throwaway PostgreSQL cluster")
+
+
+def pytest_generate_tests(metafunc):
+    """Both backends for the service layer; GUI tests and SQLite-file tests on SQLite only."""
+    if "backend" not in metafunc.fixturenames:
+        return
+    if metafunc.definition.get_closest_marker("postgresql_only"):
+        metafunc.parametrize("backend", ["postgresql"], indirect=True)
+        return
+    sqlite_only = (metafunc.module.__name__.split(".")[-1].startswith("test_gui_")
+                   or metafunc.definition.get_closest_marker("sqlite_only") is not None)
+    metafunc.parametrize("backend", ["sqlite"] if sqlite_only else list(BACKENDS),
+                         indirect=True)
+
+
+@pytest.fixture
+def backend(request) -> str:
+    """Which database the test runs on: "sqlite" or "postgresql"."""
+    return getattr(request, "param", "sqlite")
+
+
+@pytest.fixture(scope="session")
+def postgres_cluster():
+    """The session's throwaway cluster, started on first use, stopped at the end."""
+    if "missing" in _postgres_state:
+        _skip_or_fail(str(_postgres_state["missing"]))
+    try:
+        cluster = postgres.start_cluster()
+    except postgres.PostgresMissingError as error:
+        _postgres_state["missing"] = str(error)
+        _skip_or_fail(str(error))
+    _postgres_state["cluster"] = cluster
+    yield cluster
+    cluster.stop()
+
+
+def _skip_or_fail(reason: str) -> None:
+    if REQUIRE_POSTGRES:
+        pytest.fail(f"PostgreSQL required (BRUGMETER_REQUIRE_POSTGRES=1): {reason}",
+                    pytrace=False)
+    pytest.skip(f"PostgreSQL tests skipped: {reason}")
+
+
+@pytest.fixture
+def postgres_database(postgres_cluster):
+    """The name of a migrated, empty database in the throwaway cluster (emptied for each test,
+    ids from 1)."""
+    return postgres_cluster.emptied()
+
+
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_sessionfinish(session, exitstatus):
+    """After pytest's own summary line: say plainly that the PostgreSQL half did not run."""
+    result = yield
+    reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+    if "missing" in _postgres_state and reporter is not None:
+        reporter.write_line(f"PostgreSQL tests skipped: {_postgres_state['missing']}",
+                            yellow=True, bold=True)
+    return result
+
 
 @pytest.fixture(autouse=True)
 def _private_data_dir(tmp_path_factory, monkeypatch):
-    """Never touch the user's real data folder or settings; always start in Dutch."""
+    """Never touch the user's real data folder, settings or password file; start in Dutch."""
     folder = tmp_path_factory.mktemp("data")
     monkeypatch.setenv("BRUGMETER_DATA_DIR", str(folder))
     monkeypatch.setenv("XDG_CONFIG_HOME", str(folder / "config"))
+    monkeypatch.setenv("PGPASSFILE", str(folder / "pgpass"))
     i18n.set_language("nl")
     yield folder
     close_database()
@@ -28,7 +107,12 @@ def _private_data_dir(tmp_path_factory, monkeypatch):
 
 
 @pytest.fixture
-def db_path(tmp_path):
+def db_path(backend, tmp_path, request):
+    """Where the test's database lives: a SQLite file, or a PostgreSQL URL (a str, which the
+    CLI's --db takes the same way)."""
+    if backend == "postgresql":
+        name = request.getfixturevalue("postgres_database")
+        return request.getfixturevalue("postgres_cluster").url(name)
     return tmp_path / "study.sqlite"
 
 

@@ -20,6 +20,7 @@ from desktop.paths import default_database
 V1_FILE = Path(__file__).parent / "data" / "brugmeter-schema-v1.sqlite"
 
 
+@pytest.mark.sqlite_only(reason="WAL, foreign-key pragma and file permissions")
 def test_new_database_has_wal_foreign_keys_private_file_and_current_version(db_path):
     db = open_database(db_path)
     assert db.execute_sql("PRAGMA journal_mode").fetchone()[0] == "wal"
@@ -167,6 +168,7 @@ def test_locked_database_gets_a_clear_message(tmp_path):
         holder.close()
 
 
+@pytest.mark.sqlite_only(reason="another program holding the SQLite file's write lock")
 def test_save_while_another_program_holds_the_write_lock_is_refused_and_loses_nothing(
         study, participant, db_path):
     from desktop.models.errors import BrugmeterError

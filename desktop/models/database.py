@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -15,6 +16,7 @@ from desktop.models.backups import backup_if_due
 from desktop.models.errors import BrugmeterError, DatabaseOpenError, StorageError
 from desktop.models.migrations import ensure_schema
 from desktop.models.schema import database
+from desktop.models.server import ServerAddress, is_server_url, parse_server_url
 
 log = logging.getLogger(__name__)
 
@@ -24,6 +26,23 @@ SQLITE_PRAGMAS = {
     "synchronous": "normal",
     "cache_size": -32_000,
 }
+
+
+CONNECT_TIMEOUT = 8  # seconds before an unreachable server is reported as such
+# What a PostgreSQL server (or libpq) says, in its own words, and which sentence we show.
+SERVER_ERRORS = tuple((re.compile(pattern), key) for pattern, key in (
+    (r"password authentication failed|role \".*\" does not exist", "error.server_password"),
+    (r"no password supplied", "error.server_password_needed"),
+    (r"database \".*\" does not exist", "error.server_unknown_database"),
+    (r"permission denied|no pg_hba\.conf entry|must be owner", "error.server_no_permission"),
+    (r"could not translate host name|connection refused|timeout expired|no such file or "
+     r"directory|could not connect|server closed the connection|connection already closed|"
+     r"terminating connection|network is unreachable|no route to host",
+     "error.server_unreachable"),
+    (r"no space left on device|could not extend file", "error.disk_full"),
+    (r"lock timeout|canceling statement due to statement timeout", "error.db_locked"),
+    (r"read-only transaction", "error.db_read_only"),
+))
 
 
 def is_url(target: str | Path) -> bool:
@@ -37,7 +56,10 @@ def open_database(
 
     Any reason the file cannot be used becomes a DatabaseOpenError with a sentence for the user.
     """
-    if is_url(target):
+    if is_server_url(target):
+        db = _server_database(parse_server_url(str(target)))
+        location = describe(db)
+    elif is_url(target):
         location = str(target).split("@")[-1]
         db = _connect_url(str(target), location)
     else:
@@ -54,17 +76,46 @@ def open_database(
     except DatabaseOpenError:
         close_database()
         raise
-    except (pw.DatabaseError, sqlite3.DatabaseError) as error:
+    except (pw.DatabaseError, pw.InterfaceError, sqlite3.DatabaseError) as error:
         close_database()
         raise translate_database_error(error, location) from None
     except pw.ImproperlyConfigured as error:  # e.g. the PostgreSQL driver is not installed
         close_database()
+        if isinstance(db, pw.PostgresqlDatabase):
+            raise DatabaseOpenError("error.server_driver_missing") from None
         raise DatabaseOpenError("error.db_connection", path=location, reason=str(error)) from None
     if not is_url(target):
         _make_private(Path(target).expanduser())
         backup_if_due(db)  # the daily backup; none for a new file, it holds no study yet
     log.info("opened database %s", location)
     return db
+
+
+def check_connection(target: str | Path) -> None:
+    """Whether `target` could be opened, without touching the database open now: for the
+    settings dialog's "Test connection". Raises DatabaseOpenError with the sentence to show."""
+    if not is_server_url(target):
+        _check_file(Path(target).expanduser(), create=True)
+        return
+    db = _server_database(parse_server_url(str(target)))
+    try:
+        db.connect()
+        db.execute_sql("SELECT 1")
+    except (pw.DatabaseError, pw.InterfaceError) as error:
+        raise translate_database_error(error, describe(db)) from None
+    except pw.ImproperlyConfigured:
+        raise DatabaseOpenError("error.server_driver_missing") from None
+    finally:
+        if not db.is_closed():
+            db.close()
+
+
+def _server_database(address: ServerAddress) -> pw.PostgresqlDatabase:
+    """Team mode. Without a password in the URL, libpq takes it from ~/.pgpass (pgpass.py)."""
+    return pw.PostgresqlDatabase(
+        address.database, host=address.host, port=address.port, user=address.user,
+        password=address.password or None, connect_timeout=CONNECT_TIMEOUT,
+        application_name="Brugmeter")
 
 
 def _connect_url(url: str, location: str) -> pw.Database:
@@ -106,6 +157,10 @@ def translate_database_error(error: Exception, location: str,
                              kind: type[BrugmeterError] = DatabaseOpenError) -> BrugmeterError:
     """Turn a driver error into a sentence the user can act on."""
     text = str(error).lower()
+    if _is_server_error(error):
+        for pattern, key in SERVER_ERRORS:
+            if pattern.search(text):
+                return kind(key, server=location, path=location)
     if "locked" in text or "busy" in text:
         return kind("error.db_locked", path=location)
     if "not a database" in text or "malformed" in text or "file is encrypted" in text:
@@ -119,19 +174,38 @@ def translate_database_error(error: Exception, location: str,
     return kind("error.db_other", path=location, reason=str(error).strip())
 
 
+def _is_server_error(error: Exception) -> bool:
+    cause = error.__cause__ or error.__context__ or error
+    return type(cause).__module__.startswith("psycopg2") or isinstance(
+        database.obj, pw.PostgresqlDatabase)
+
+
 @contextmanager
 def transaction() -> Iterator[None]:
     """One save, all or nothing; a locked or full database becomes a StorageError to show."""
+    # SQLite: take the write lock at the start, so a save reads what it checks (the version)
+    # after any save before it committed; a lock taken later could not wait, only fail.
+    lock = {"lock_type": "IMMEDIATE"} if isinstance(database.obj, pw.SqliteDatabase) else {}
     try:
-        with database.atomic():
+        with database.atomic(**lock):
             yield
-    except (pw.OperationalError, sqlite3.OperationalError) as error:
-        db = database.obj
-        location = getattr(db, "database", "") if db is not None else ""
-        raise translate_database_error(error, str(location), StorageError) from None
+    except (pw.OperationalError, pw.InterfaceError, sqlite3.OperationalError) as error:
+        raise translate_database_error(error, describe(database.obj), StorageError) from None
     except pw.IntegrityError as error:  # e.g. two people saving the same new record at once
         log.warning("integrity error on save: %s", error)
         raise StorageError("error.db_conflict") from None
+
+
+def describe(db: pw.Database | None) -> str:
+    """How a message names the database: its file, or its name and server in team mode."""
+    if db is None:
+        return ""
+    if isinstance(db, pw.PostgresqlDatabase):
+        params = db.connect_params
+        host = params.get("host") or "localhost"
+        server = host if host.startswith("/") else f"{host}:{params.get('port') or 5432}"
+        return f"{db.database} ({server})"
+    return str(db.database)
 
 
 def current_database() -> pw.Database | None:

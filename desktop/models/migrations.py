@@ -7,6 +7,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import peewee as pw
+from peewee import fn
 from playhouse.migrate import SchemaMigrator, migrate
 
 from desktop.models import backups
@@ -32,7 +33,7 @@ from desktop.models.schema import (
 
 log = logging.getLogger(__name__)
 
-CURRENT_VERSION = 7
+CURRENT_VERSION = 8
 
 
 def _to_2(migrator: SchemaMigrator) -> None:
@@ -76,8 +77,37 @@ def _to_7(migrator: SchemaMigrator) -> None:
     migrator.database.create_tables([Interview, CodeCategory, Code, Coding])
 
 
+def _to_8(migrator: SchemaMigrator) -> None:
+    """Unique where a column is empty too: one study-wide text per kind and language, one
+    top-level category per name (doubles written at the same moment by two people are resolved
+    first: the newest text is kept, a doubled category gets a number)."""
+    for keep in (Narrative.select(fn.MAX(Narrative.id)).where(Narrative.site.is_null())
+                 .group_by(Narrative.study, Narrative.language, Narrative.kind)
+                 .having(fn.COUNT(Narrative.id) > 1).scalars()):
+        newest = Narrative.get_by_id(keep)
+        removed = Narrative.delete().where(
+            (Narrative.study == newest.study_id) & (Narrative.language == newest.language)
+            & (Narrative.kind == newest.kind) & Narrative.site.is_null()
+            & (Narrative.id != keep)).execute()
+        log.warning("narrative %s: %d older double(s) removed", newest.kind, removed)
+    doubled = (CodeCategory.select(CodeCategory.study, CodeCategory.name)
+               .where(CodeCategory.parent.is_null())
+               .group_by(CodeCategory.study, CodeCategory.name)
+               .having(fn.COUNT(CodeCategory.id) > 1).tuples())
+    for study_id, name in list(doubled):
+        rows = (CodeCategory.select().where((CodeCategory.study == study_id)
+                                            & (CodeCategory.name == name)
+                                            & CodeCategory.parent.is_null())
+                .order_by(CodeCategory.id))
+        for number, category in enumerate(list(rows)[1:], start=2):
+            category.name = f"{name} ({number})"[:120]
+            category.save()
+    for model in (Narrative, CodeCategory):
+        model._schema.create_indexes(safe=True)
+
+
 MIGRATIONS: dict[int, Callable[[SchemaMigrator], None]] = {
-    2: _to_2, 3: _to_3, 4: _to_4, 5: _to_5, 6: _to_6, 7: _to_7}
+    2: _to_2, 3: _to_3, 4: _to_4, 5: _to_5, 6: _to_6, 7: _to_7, 8: _to_8}
 
 
 def stored_version(db: pw.Database) -> int | None:

@@ -303,6 +303,16 @@ class Narrative(BaseModel):
         indexes = ((("study", "language", "kind", "site"), True),)
 
 
+# NULL never equals NULL in a unique index (SQLite and PostgreSQL alike): the study-wide texts
+# (no site) and the top-level categories (no parent) need a partial index of their own.
+Narrative.add_index(Narrative.index(Narrative.study, Narrative.language, Narrative.kind,
+                                    unique=True, where=Narrative.site.is_null(),
+                                    name="narrative_study_wide_unique"))
+CodeCategory.add_index(CodeCategory.index(CodeCategory.study, CodeCategory.name, unique=True,
+                                          where=CodeCategory.parent.is_null(),
+                                          name="codecategory_top_level_unique"))
+
+
 class AuditEntry(BaseModel):
     """Append-only: who changed which field of which record, from what to what, and when."""
 

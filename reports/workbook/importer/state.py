@@ -146,6 +146,9 @@ class Store:
         """The first of `count` new ids for `model`'s rows."""
         first = self._next.get(model)
         if first is None:
+            if isinstance(database.obj, pw.PostgresqlDatabase):  # a colleague's insert waits
+                database.obj.execute_sql(  # till the import commits: our ids stay ours
+                    f'LOCK TABLE "{model._meta.table_name}" IN EXCLUSIVE MODE')
             first = (model.select(pw.fn.MAX(model.id)).scalar() or 0) + 1
         self._next[model] = first + count
         return first
