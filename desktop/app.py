@@ -16,7 +16,10 @@ from PySide6.QtWidgets import QApplication, QFileDialog, QWidget
 
 from desktop import i18n, paths
 from desktop.i18n import tr
+from desktop.models import pgpass
+from desktop.models.database import is_url
 from desktop.models.errors import BrugmeterError
+from desktop.models.server import is_server_url, url_without_password
 from desktop.models.services import shell_support
 from desktop.views import background, error_dialog, theme
 from desktop.views.error_dialog import DatabaseChoice
@@ -81,14 +84,34 @@ class Shell(QObject):
 
     # database ------------------------------------------------------------------------------
     def ask_database_file(self, parent: QWidget | None) -> str | None:
-        start = str(Path(self.database).parent) if self.database else str(paths.data_dir())
+        start = (str(Path(self.database).parent) if self.database and not is_url(self.database)
+                 else str(paths.data_dir()))
         chosen, _ = QFileDialog.getOpenFileName(parent, tr("shell.open_database_title"), start,
                                                 tr("shell.database_filter"))
         return chosen or None
 
+    def ask_connection(self, parent: QWidget | None, current: str | None) -> str | None:
+        """The Database connection dialog: a file or a team's server. A password the user asks
+        to remember goes to PostgreSQL's password file, never to our settings."""
+        from desktop.views.connection_dialog import ConnectionDialog
+
+        dialog = ConnectionDialog(current, parent)
+        if not dialog.exec():
+            return None
+        address = dialog.address()
+        if address is not None and dialog.remember_password and address.password:
+            try:
+                pgpass.remember_password(address)
+            except BrugmeterError as error:
+                error_dialog.show_error(parent, error)
+        return dialog.target()
+
     def _remember_database(self, target: str | Path) -> None:
+        """The database to open next time; a server's URL without its password."""
         self.database = str(target)
-        self.settings.setValue(SETTING_DATABASE, self.database)
+        remembered = url_without_password(self.database) if is_server_url(
+            self.database) else self.database
+        self.settings.setValue(SETTING_DATABASE, remembered)
 
     def open_first(self, target: str | Path) -> bool:
         """Open a database at start-up; on failure the user picks another, the default or quits."""
@@ -102,6 +125,8 @@ class Shell(QObject):
                     return False
                 if choice is DatabaseChoice.CREATE_DEFAULT:
                     target = paths.default_database()
+                elif is_server_url(target):  # a server: its password or address to correct
+                    target = self.ask_connection(self.window, str(target)) or target
                 else:
                     target = self.ask_database_file(self.window) or target
                 continue
@@ -137,6 +162,7 @@ class Shell(QObject):
         window = MainWindow(study_id, self.page_factories or default_pages(), self.settings)
         window.open_database_requested.connect(self.open_database)
         window.open_demo_requested.connect(self.open_demo)
+        window.connection_requested.connect(self.open_connection)
         window.new_study_requested.connect(self.new_study)
         window.language_requested.connect(self.switch_language)
         window.study_requested.connect(self.open_study)
@@ -163,8 +189,12 @@ class Shell(QObject):
         if window is None or not self._may_switch_database(window):
             return
         chosen = self.ask_database_file(window)
-        if not chosen:
-            return
+        if chosen:
+            self._switch_to(window, chosen)
+
+    def _switch_to(self, window: MainWindow, chosen: str) -> None:
+        """Open another database and show a study of it; when it cannot be opened (the message
+        says why) the open one stays."""
         previous = self.database
         try:
             shell_support.switch_database(chosen)
@@ -175,6 +205,15 @@ class Shell(QObject):
         if not self.show_study() and previous:  # empty file and the user changed their mind
             shell_support.switch_database(previous)
             self._remember_database(previous)
+
+    def open_connection(self) -> None:
+        """File → Database connection…: open the file or server chosen, the study after."""
+        window = self.window
+        if window is None or not self._may_switch_database(window):
+            return
+        chosen = self.ask_connection(window, self.database)
+        if chosen:
+            self._switch_to(window, chosen)
 
     def open_demo(self) -> None:
         window = self.window
@@ -223,7 +262,8 @@ def start(db_target: str | None, language: str | None, settings: QSettings | Non
     shell.set_language(language or settings.value(SETTING_LANGUAGE, i18n.DEFAULT_LANGUAGE))
     target: str | Path | None = db_target
     remembered = settings.value(SETTING_DATABASE)
-    if target is None and remembered and Path(remembered).exists():
+    if target is None and remembered and (is_server_url(remembered)
+                                          or Path(remembered).exists()):
         target = remembered
     target = target or paths.default_database()
     if not shell.open_first(target):

@@ -83,6 +83,7 @@ class MainWindow(QMainWindow):
 
     open_database_requested = Signal()
     open_demo_requested = Signal()
+    connection_requested = Signal()  # File → Database connection…: a file or a team's server
     new_study_requested = Signal()
     language_requested = Signal(str)
     study_requested = Signal(int)  # show another study of the open database (e.g. imported)
@@ -139,6 +140,8 @@ class MainWindow(QMainWindow):
         file_menu.addAction(self._action("open_database", self.open_database_requested.emit,
                                          shortcuts.OPEN))
         file_menu.addAction(self._action("open_demo", self.open_demo_requested.emit))
+        file_menu.addAction(self._action("connection", self.connection_requested.emit,
+                                         key="team.action.connection"))
         file_menu.addSeparator()
         file_menu.addAction(self._action("export_workbook", self.export_workbook,
                                          shortcuts.EXPORT_WORKBOOK,
@@ -148,6 +151,7 @@ class MainWindow(QMainWindow):
                                          "workbook_gui.action.import"))
         file_menu.addAction(self._action("write_template", self.write_template,
                                          key="workbook_gui.action.template"))
+        file_menu.addSeparator()
         file_menu.addSeparator()
         file_menu.addAction(self._action("quit", self.close, shortcuts.QUIT))
 
