@@ -157,6 +157,9 @@ def translate_database_error(error: Exception, location: str,
                              kind: type[BrugmeterError] = DatabaseOpenError) -> BrugmeterError:
     """Turn a driver error into a sentence the user can act on."""
     text = str(error).lower()
+    if "cannot rollback" in text and isinstance(error.__context__, Exception):
+        # SQLite gave the transaction up itself (a full disk, a failed write): say why
+        return translate_database_error(error.__context__, location, kind)
     if _is_server_error(error):
         for pattern, key in SERVER_ERRORS:
             if pattern.search(text):
@@ -169,6 +172,8 @@ def translate_database_error(error: Exception, location: str,
         return kind("error.db_read_only", path=location)
     if "disk" in text and "full" in text:
         return kind("error.disk_full", path=location)
+    if "disk i/o error" in text:  # SQLite's word for a refused write, e.g. a file too large
+        return kind("error.db_write_failed", path=location)
     if "password" in text or "could not connect" in text or "connection" in text:
         return kind("error.db_connection", path=location, reason=str(error).strip())
     return kind("error.db_other", path=location, reason=str(error).strip())

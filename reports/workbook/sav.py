@@ -9,6 +9,7 @@ frame; both are imported only when an SPSS file is asked for.
 from __future__ import annotations
 
 import datetime as dt
+import os
 import textwrap
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -35,6 +36,7 @@ from reports.workbook.writer import CHUNK, Progress, WorkbookCancelled
 VALUE_LABEL_BYTES = 120  # SPSS keeps at most this much of a value label
 VARIABLE_LABEL_BYTES = 255
 FILE_LABEL_BYTES = 64
+PROBE_BYTES = 1 << 20  # written after ReadStat failed, to learn why (see _raise_write_fault)
 NOTE_LINE_BYTES = 80  # a line of an SPSS file's documents
 STRING_BYTES = 32_767  # the longest string SPSS holds (bytes of UTF-8, not characters)
 _RESERVED = {"ALL", "AND", "BY", "EQ", "GE", "GT", "LE", "LT", "NE", "NOT", "OR", "TO", "WITH"}
@@ -154,6 +156,7 @@ def write_sav(study_id: int, prefix: Path | str, progress: Progress | None = Non
             try:
                 pyreadstat.write_sav(frame, str(temporary), file_label=label, **options)
             except Exception as error:  # pyreadstat's own errors carry ReadStat's message
+                _raise_write_fault(temporary)
                 raise BrugmeterError("error.sav_write", file=str(path),
                                      problem=str(error)) from None
             tick(1)
@@ -162,6 +165,16 @@ def write_sav(study_id: int, prefix: Path | str, progress: Progress | None = Non
     _all_or_nothing([(path, writer(sheet, path))
                      for path, sheet in zip(paths, sheets, strict=True)])
     return SavResult(tuple(paths), rows)
+
+
+def _raise_write_fault(temporary: Path) -> None:
+    """ReadStat says only "Unable to write data": writing on to the same file ourselves tells
+    why — a full disk or a file-size limit raises its OSError here, which write_atomically
+    words as such; if this write succeeds, the fault was ReadStat's own."""
+    with open(temporary, "ab") as handle:
+        handle.write(bytes(PROBE_BYTES))
+        handle.flush()
+        os.fsync(handle.fileno())
 
 
 def _all_or_nothing(jobs: list[tuple[Path, Callable[[Path], None]]]) -> None:
