@@ -21,7 +21,7 @@ from desktop.models.database import is_url
 from desktop.models.errors import BrugmeterError
 from desktop.models.server import is_server_url, url_without_password
 from desktop.models.services import shell_support
-from desktop.views import background, error_dialog, theme
+from desktop.views import background, backup_dialogs, error_dialog, theme
 from desktop.views.error_dialog import DatabaseChoice
 from desktop.views.main_window import MainWindow, PageFactory, default_pages
 
@@ -62,6 +62,7 @@ class Shell(QObject):
         self.window: MainWindow | None = None
         self.database: str | None = None
         self._translator: QTranslator | None = None
+        self.backup_timer = backup_dialogs.hourly_backup_timer(self, lambda: self.window)
 
     # language ------------------------------------------------------------------------------
     def set_language(self, language: str | None) -> None:
@@ -166,6 +167,7 @@ class Shell(QObject):
         window.new_study_requested.connect(self.new_study)
         window.language_requested.connect(self.switch_language)
         window.study_requested.connect(self.open_study)
+        window.restore_requested.connect(self.restore_backup)
         window.show()
         self.window = window
         self.settings.setValue(SETTING_STUDY, study_id)
@@ -205,6 +207,19 @@ class Shell(QObject):
         if not self.show_study() and previous:  # empty file and the user changed their mind
             shell_support.switch_database(previous)
             self._remember_database(previous)
+
+    def restore_backup(self) -> None:
+        """File → Restore…: the backup takes the closed database's place, which opens again."""
+        window = self.window
+        if window is None or not self.database or not self._may_switch_database(window):
+            return
+        message = backup_dialogs.restore_with_dialog(window, self.database)
+        if message is None:
+            return
+        if not (self.open_first(self.database) and self.show_study(window.study_id)):
+            window.close_without_asking()  # the user chose to quit
+            return
+        self.window.show_status(message)
 
     def open_connection(self) -> None:
         """File → Database connection…: open the file or server chosen, the study after."""

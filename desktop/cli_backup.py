@@ -58,7 +58,7 @@ def _list(database: Path, folder: Path | None) -> int:
         except backups.BackupError:
             participants = "?"
         print(f"  {backup.made_at.strftime(backups.SHOWN)}  {backups.kind_label(backup.kind):<26}"
-              f" {backup.size / 1_048_576:>7.1f} MB {participants:>6}  {backup.path.name}")
+              f" {backups.size_text(backup.size):>10} {participants:>6}  {backup.path.name}")
     return 0
 
 

@@ -145,10 +145,14 @@ def test_an_unreadable_settings_file_counts_as_defaults_and_is_replaced(db_path)
 def test_a_backup_folder_that_is_a_file_is_refused_clearly(db_path, study, tmp_path):
     blocker = tmp_path / "not-a-folder"
     blocker.write_text("x")
-    backups.set_backup_folder(blocker)
     with pytest.raises(BackupError) as error:
-        backups.backup_open_database()
+        backups.set_backup_folder(blocker)
     assert error.value.key == "backup.folder_unusable" and str(blocker) in error.value.message
+    assert "geen map" in error.value.message
+    assert settings.value(settings.BACKUP_FOLDER) is None
+    settings.set_value(settings.BACKUP_FOLDER, str(blocker))  # e.g. a USB stick taken out
+    with pytest.raises(BackupError, match="geen map"):
+        backups.backup_open_database()
 
 
 def test_no_migration_without_its_backup(tmp_path):
@@ -156,7 +160,7 @@ def test_no_migration_without_its_backup(tmp_path):
     shutil.copy(V1_FILE, path)
     blocker = tmp_path / "blocker"
     blocker.write_text("x")
-    backups.set_backup_folder(blocker)
+    settings.set_value(settings.BACKUP_FOLDER, str(blocker))
     with pytest.raises(DatabaseOpenError) as error:
         open_database(path)
     assert error.value.key == "backup.before_migration_failed"

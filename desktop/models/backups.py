@@ -147,8 +147,11 @@ def backup_folder(database_file: Path) -> Path:
 
 
 def set_backup_folder(folder: Path | None) -> None:
-    """Remember the folder for backups; None goes back to the default."""
-    settings.set_value(settings.BACKUP_FOLDER, str(Path(folder).expanduser()) if folder else None)
+    """Remember the folder for backups, made now (0700) so that a folder that cannot be used
+    is said at once; None goes back to the default."""
+    if folder is not None:
+        folder = _ensure_folder(Path(folder).expanduser())
+    settings.set_value(settings.BACKUP_FOLDER, str(folder) if folder else None)
 
 
 @dataclass(frozen=True)
@@ -242,6 +245,11 @@ def backup_if_due(db: pw.Database) -> None:
         log.warning("daily backup of %s failed: %s", getattr(db, "database", "?"), error)
 
 
+def open_database_file() -> Path:
+    """The SQLite file open now; a server database has none to copy."""
+    return Path(_open_sqlite().database)
+
+
 def _open_sqlite() -> pw.SqliteDatabase:
     db = database.obj
     if not isinstance(db, pw.SqliteDatabase):
@@ -265,7 +273,11 @@ def _ensure_folder(folder: Path) -> Path:
         raise BackupError("backup.folder_unusable", path=folder,
                           reason=error.strerror or str(error)) from None
     if not folder.is_dir():
-        raise BackupError("backup.folder_unusable", path=folder, reason="not a folder")
+        raise BackupError("backup.folder_unusable", path=folder,
+                          reason=tr("backup.reason_not_folder"))
+    if not os.access(folder, os.W_OK):
+        raise BackupError("backup.folder_unusable", path=folder,
+                          reason=tr("backup.reason_read_only"))
     return folder
 
 
@@ -492,3 +504,7 @@ def contents_text(contents: BackupContents) -> str:
     return tr("backup.holds", studies=contents.studies, participants=contents.participants,
               responses=contents.responses, made=contents.made_at.strftime(SHOWN),
               version=contents.schema_version)
+
+
+def size_text(size: int) -> str:
+    return f"{size / 1_048_576:.1f} MB"

@@ -87,6 +87,7 @@ class MainWindow(QMainWindow):
     new_study_requested = Signal()
     language_requested = Signal(str)
     study_requested = Signal(int)  # show another study of the open database (e.g. imported)
+    restore_requested = Signal()  # File → Restore…: the database is closed, replaced, reopened
 
     def __init__(self, study_id: int, page_factories: list[PageFactory],
                  settings: QSettings | None = None, parent: QWidget | None = None) -> None:
@@ -152,6 +153,12 @@ class MainWindow(QMainWindow):
         file_menu.addAction(self._action("write_template", self.write_template,
                                          key="workbook_gui.action.template"))
         file_menu.addSeparator()
+        file_menu.addAction(self._action("backup_now", self.back_up_now,
+                                         key="backup_gui.action.backup_now"))
+        file_menu.addAction(self._action("restore_backup", self.restore_requested.emit,
+                                         key="backup_gui.action.restore"))
+        file_menu.addAction(self._action("backup_folder", self.choose_backup_folder,
+                                         key="backup_gui.action.folder"))
         file_menu.addSeparator()
         file_menu.addAction(self._action("quit", self.close, shortcuts.QUIT))
 
@@ -285,6 +292,19 @@ class MainWindow(QMainWindow):
     def write_template(self) -> None:
         """The study's empty workbook, to fill in and import."""
         self.workbook_actions().write_template()
+
+    # backups -------------------------------------------------------------------------------
+    def back_up_now(self) -> None:
+        """A backup of the database now, in the backup folder; says where it went."""
+        from desktop.views import backup_dialogs  # when first needed
+
+        backup_dialogs.back_up_now(self)
+
+    def choose_backup_folder(self) -> None:
+        """Where the backups go: a folder chooser, or the default beside the database."""
+        from desktop.views import backup_dialogs
+
+        backup_dialogs.choose_backup_folder(self)
 
     def show_data_quality(self) -> None:
         """The Data quality window (one per main window), its checks run afresh."""
