@@ -11,7 +11,6 @@ capability bounding set), so that root meets the permission as any user does.
 from __future__ import annotations
 
 import ctypes
-import datetime as dt
 import json
 import os
 import resource
@@ -295,4 +294,61 @@ def test_the_limit_lets_small_writes_through(study_file, tmp_path):
     lines = _worker(study_file, "qdc", tmp_path / "small.qdc", limit=10**7)
     assert lines == [{"done": str(tmp_path / "small.qdc")}]
     assert (tmp_path / "small.qdc").stat().st_size > 0
-    assert dt.date.today()  # the demo's dates are in the past: saves are not refused as future
+
+
+# -- a real full disk: a small tmpfs, where the container allows mounting one ----------------
+
+def _in_small_tmpfs(script: str, folder: Path, size: str) -> subprocess.CompletedProcess:
+    """Run a shell script in a private mount namespace with a tmpfs of `size` at `folder`."""
+    return subprocess.run(["unshare", "--mount", "sh", "-c",
+                           f"mount -t tmpfs -o size={size} brugmeter-full {folder} && {script}"],
+                          capture_output=True, text=True, cwd=ROOT, timeout=120,
+                          env=_environment(folder.parent))
+
+
+@pytest.fixture(scope="module")
+def tmpfs_mounts(tmp_path_factory) -> None:
+    folder = tmp_path_factory.mktemp("tmpfs-probe")
+    try:
+        result = _in_small_tmpfs("true", folder, "64k")
+    except (OSError, subprocess.SubprocessError) as error:
+        pytest.skip(f"cannot mount a tmpfs here: {error}")
+    if result.returncode != 0:
+        pytest.skip(f"cannot mount a tmpfs here: {result.stderr.strip()}")
+
+
+def test_saves_on_a_really_full_disk(study_file, tmp_path, tmpfs_mounts):
+    """ENOSPC, as SQLite meets it on a full disk: the save is refused by name, the file (copied
+    out of the tmpfs afterwards) holds every acknowledged save and passes its check."""
+    disk = tmp_path / "disk"
+    disk.mkdir()
+    kept = tmp_path / "kept"
+    kept.mkdir()
+    _, before = _contents(study_file)
+    room = study_file.stat().st_size + 512 * 1024
+    worker = f"{sys.executable} {WORKER} {disk}/study.sqlite bridge {disk}/unused"
+    result = _in_small_tmpfs(f"cp {study_file} {disk}/ && {worker}; cp {disk}/study.* {kept}/",
+                             disk, str(room))
+    lines = [json.loads(line) for line in result.stdout.splitlines()]
+    assert lines[-1]["error"] == "error.disk_full", (lines[-1:], result.stderr)
+    assert "vol" in lines[-1]["message"] and str(disk) in lines[-1]["message"]
+    saved = [line for line in lines if "saved" in line]
+    check, after = _contents(kept / "study.sqlite")
+    assert check == [("ok",)] and saved
+    assert after["response"] - before["response"] == len(saved)
+    assert after["response_value"] - before["response_value"] == 8 * len(saved)
+
+
+@pytest.mark.parametrize("kind", sorted(EXPORTS))
+def test_exports_to_a_really_full_disk(study_file, tmp_path, tmpfs_mounts, kind):
+    disk = tmp_path / "disk"
+    disk.mkdir()
+    if kind == "qdc":
+        _grow_codebook(study_file)
+    worker = f"{sys.executable} {WORKER} {study_file} {kind} {disk}/{EXPORTS[kind]}"
+    result = _in_small_tmpfs(f"{worker}; echo LISTING; ls -A {disk}", disk, "8k")
+    said, listing = result.stdout.split("LISTING\n")
+    refusal = json.loads(said.splitlines()[-1])
+    assert refusal["error"] == "error.file_disk_full", (said, result.stderr)
+    assert EXPORTS[kind].split(".")[0] in refusal["message"]
+    assert listing == "", f"left behind: {listing}"
