@@ -196,9 +196,9 @@ def test_daily_backup_once_a_day_and_not_for_a_new_file(db_path, tmp_path):
         open_database(db_path)
         close_database()
     assert backups.list_backups(db_path) == first
-    # a day later (the backup's name says when it was made) the next open makes one
+    # the next day (the backup's name says when it was made) the next open makes one
     old = first[0].path
-    yesterday = first[0].made_at - dt.timedelta(hours=25)
+    yesterday = first[0].made_at - dt.timedelta(days=1)
     old.rename(old.with_name(f"study-daily-{yesterday:%Y%m%dT%H%M%S}.sqlite"))
     open_database(db_path)
     assert [backup.kind for backup in backups.list_backups(db_path)] == ["daily", "daily"]
@@ -208,11 +208,12 @@ def test_automatic_backup_follows_the_clock_and_thins_the_folder(db_path, study)
     start = dt.datetime(2026, 1, 1, 9, 0)
     made = [backups.automatic_backup(current_database(), now=start + dt.timedelta(hours=hour))
             for hour in range(0, 24 * 40, 6)]  # every six hours for forty days
-    assert sum(path is not None for path in made) == 40
+    assert made[:5] == [made[0], None, None, made[3], None]  # 9:00, 15:00, 21:00; 3:00 next day
+    assert sum(path is not None for path in made) == 41  # 1 January to 10 February
     kept = backups.list_backups(db_path)
     assert len(kept) == len({backup.made_at.date() for backup in kept})  # never two a day
     assert backups.expired((b.path.name, b.made_at) for b in kept) == set()  # pruned already
-    assert kept[0].made_at == dt.datetime(2026, 2, 9, 9, 0)  # the newest is kept
+    assert kept[0].made_at == dt.datetime(2026, 2, 10, 3, 0)  # the day's first; the newest kept
     assert len(kept) <= 7 + 4 + 12
 
 

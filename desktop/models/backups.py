@@ -38,7 +38,6 @@ _NAME = re.compile(r"(?P<stem>.+)-(?P<kind>daily|manual|before-restore|before-v\
                    r"-(?P<stamp>\d{8}T\d{6})(?:-\d+)?\.sqlite")
 _STAMP = "%Y%m%dT%H%M%S"
 _SIDECARS = ("-wal", "-shm", "-journal")  # SQLite's files beside a database
-DUE_AFTER = dt.timedelta(days=1)
 SHOWN = "%d-%m-%Y %H:%M"  # a backup's time as the user reads it
 
 
@@ -227,12 +226,13 @@ def before_migration(db: pw.SqliteDatabase, version: int) -> Path:
 
 def automatic_backup(db: pw.Database | None, *, now: dt.datetime | None = None) -> Path | None:
     """The daily backup, when this database holds a study and its newest backup (of any kind)
-    is a day old or there is none; None when nothing was due."""
+    was made before today, or there is none; None when nothing was due. By calendar day, not
+    24 hours, so that whoever starts work at nine every day gets one every day."""
     if not isinstance(db, pw.SqliteDatabase) or not _holds_a_study(db):
         return None
     now = now or dt.datetime.now()
     newest = list_backups(Path(db.database))
-    if newest and now - newest[0].made_at < DUE_AFTER:
+    if newest and newest[0].made_at.date() >= now.date():
         return None
     return make_backup(db, DAILY, now=now)
 
