@@ -212,9 +212,16 @@ def _answers(keys: tuple[str, ...], reasons: tuple[str, ...], low: int,
     plausible = (st.integers(low, high) | st.integers(low, high).map(str)
                  | st.sampled_from(reasons))
     full = st.fixed_dictionaries({key: plausible for key in keys})
-    changes = st.lists(st.tuples(st.sampled_from(keys) | st.text(max_size=12),
-                                 st.sampled_from(["drop", "set"]), WILD), max_size=3)
-    return st.tuples(full, mostly(st.just([]), changes)).map(_changed)
+    return st.tuples(full, _edits(keys, most=3)).map(_changed)
+
+
+def _edits(keys: Sequence[str], values: st.SearchStrategy = WILD,
+           most: int = 2) -> st.SearchStrategy[list]:
+    """Mostly none; else up to `most` answers dropped, or set (perhaps under a key the form
+    does not have) to a wild value."""
+    return mostly(st.just([]), st.lists(st.tuples(
+        st.sampled_from(keys) | st.text(max_size=12), st.sampled_from(["drop", "set"]), values),
+        max_size=most))
 
 
 def _changed(drawn: tuple[dict, list]) -> dict:
@@ -266,21 +273,16 @@ def _survey_step(study_db: studies.StudyInfo, data: st.DataObject) -> None:
     order = data.draw(st.permutations(definition.element_keys))
     ranked = dict(zip(order, data.draw(st.sampled_from([places, places[:-1], places[:2]])),
                       strict=False))
-    ranks = _changed((ranked, data.draw(mostly(st.just([]), st.lists(st.tuples(
-        st.sampled_from(definition.element_keys) | st.text(max_size=8),
-        st.sampled_from(["drop", "set"]), WILD | st.integers(0, 9)), max_size=2)))))
+    ranks = _changed((ranked, data.draw(_edits(definition.element_keys,
+                                               WILD | st.integers(0, 9)))))
     likert = _changed((
         {key: data.draw(st.integers(definition.likert_min, definition.likert_max))
          for key in definition.likert_keys},
-        data.draw(mostly(st.just([]), st.lists(st.tuples(
-            st.sampled_from(definition.likert_keys) | st.text(max_size=8),
-            st.sampled_from(["drop", "set"]), WILD), max_size=2)))))
+        data.draw(_edits(definition.likert_keys))))
     fidelity = _changed((
         {key: data.draw(st.sampled_from(["ja", "nee", "yes", "0", True, False]))
          for key in definition.step_keys},
-        data.draw(mostly(st.just([]), st.lists(st.tuples(
-            st.sampled_from(definition.step_keys) | st.text(max_size=8),
-            st.sampled_from(["drop", "set"]), WILD), max_size=2)))))
+        data.draw(_edits(definition.step_keys))))
     answers = surveys.SurveyAnswers(ranks, likert, fidelity, data.draw(mostly(PAST)))
     professional = data.draw(some_of(_ids(Professional)))
     version = data.draw(st.none() | st.integers(0, 3) | WILD_IDS)
