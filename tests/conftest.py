@@ -24,7 +24,7 @@ from desktop.models.services import participants, studies  # noqa: E402
 
 BACKENDS = ("sqlite", "postgresql")
 REQUIRE_POSTGRES = os.environ.get("BRUGMETER_REQUIRE_POSTGRES") == "1"
-_postgres_state: dict[str, object] = {}  # "cluster" once started, or "missing": the reason
+_postgres_missing: list[str] = []  # why the cluster could not start, if it could not
 
 
 def pytest_configure(config):
@@ -43,8 +43,8 @@ def pytest_generate_tests(metafunc):
         return
     sqlite_only = (metafunc.module.__name__.split(".")[-1].startswith("test_gui_")
                    or metafunc.definition.get_closest_marker("sqlite_only") is not None)
-    metafunc.parametrize("backend", ["sqlite"] if sqlite_only else list(BACKENDS),
-                         indirect=True)
+    if not sqlite_only:  # else the `backend` fixture's default: SQLite, the test's id unchanged
+        metafunc.parametrize("backend", list(BACKENDS), indirect=True)
 
 
 @pytest.fixture
@@ -55,15 +55,13 @@ def backend(request) -> str:
 
 @pytest.fixture(scope="session")
 def postgres_cluster():
-    """The session's throwaway cluster, started on first use, stopped at the end."""
-    if "missing" in _postgres_state:
-        _skip_or_fail(str(_postgres_state["missing"]))
+    """The session's throwaway cluster, started on first use, stopped at the end (a skip or
+    failure is remembered by pytest for the session's other tests)."""
     try:
         cluster = postgres.start_cluster()
     except postgres.PostgresMissingError as error:
-        _postgres_state["missing"] = str(error)
+        _postgres_missing.append(str(error))
         _skip_or_fail(str(error))
-    _postgres_state["cluster"] = cluster
     yield cluster
     cluster.stop()
 
@@ -87,9 +85,10 @@ def pytest_sessionfinish(session, exitstatus):
     """After pytest's own summary line: say plainly that the PostgreSQL half did not run."""
     result = yield
     reporter = session.config.pluginmanager.get_plugin("terminalreporter")
-    if "missing" in _postgres_state and reporter is not None:
-        reporter.write_line(f"PostgreSQL tests skipped: {_postgres_state['missing']}",
-                            yellow=True, bold=True)
+    if _postgres_missing and reporter is not None:
+        verdict = "failed (BRUGMETER_REQUIRE_POSTGRES=1)" if REQUIRE_POSTGRES else "skipped"
+        reporter.write_line(f"PostgreSQL tests {verdict}: {_postgres_missing[0]}",
+                            red=REQUIRE_POSTGRES, yellow=not REQUIRE_POSTGRES, bold=True)
     return result
 
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 import itertools
 import os
 import pwd
+import shlex
 import shutil
 import subprocess
 import tempfile
@@ -169,6 +170,7 @@ def start_cluster() -> Cluster:
     cluster = Cluster(folder, bin_dir, run_as)
     cluster._pg_ctl("start", "-w", "-l", str(folder / "server.log"),
                     "-o", f"{options} -k {folder} -p {PORT}")
+    _stop_when_gone(cluster, os.getpid())
     try:
         cluster.execute(
             f"CREATE ROLE {PASSWORD_ROLE} LOGIN PASSWORD '{PASSWORD}'",
@@ -180,6 +182,19 @@ def start_cluster() -> Cluster:
         cluster.stop()
         raise
     return cluster
+
+
+def _stop_when_gone(cluster: Cluster, owner: int) -> None:
+    """A watcher in a session of its own: when the test run ends without its teardown (killed
+    by a timeout, a crash) the cluster is still stopped and its folder removed."""
+    stop = [str(cluster.bin_dir / "pg_ctl"), "-D", str(cluster.folder / "data"), "-s", "stop",
+            "-m", "immediate"]
+    if cluster.run_as is not None:
+        stop = ["runuser", "-u", cluster.run_as, "--", *stop]
+    script = (f"while kill -0 {owner} 2>/dev/null; do sleep 1; done; "
+              f"{shlex.join(stop)} >/dev/null 2>&1; rm -rf {shlex.quote(str(cluster.folder))}")
+    subprocess.Popen(["sh", "-c", script], start_new_session=True, stdin=subprocess.DEVNULL,
+                     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
 
 def _migrate_template(cluster: Cluster) -> None:
