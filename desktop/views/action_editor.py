@@ -21,6 +21,7 @@ from desktop.models.errors import ValidationError
 from desktop.models.services import actions
 from desktop.models.services.actions import ActionInput, ActionRecord, ActionTypeInfo
 from desktop.views import error_dialog, shortcuts, theme
+from desktop.views.conflict_dialog import save_resolving_conflicts
 from desktop.views.widgets import DateLineEdit, FieldErrors, format_decimal, set_tab_chain
 
 # The form's rows: the two dates share one, as do reward kind and amount. Each row's messages
@@ -246,10 +247,13 @@ class ActionEditor(QWidget):
         def store() -> None:
             if record is None:
                 stored.append(actions.add_action(participant_id, data))
-            else:
-                actions.update_action(record.id, data, expected_version=record.version)
+            elif save_resolving_conflicts(
+                    self, lambda version: actions.update_action(record.id, data, version),
+                    record.version, lambda: self.edit_action(next(
+                        row for row in actions.participant_actions(participant_id)
+                        if row.id == record.id))):
                 stored.append(record.id)
 
-        if error_dialog.call_service(self, store, self.show_error):
+        if error_dialog.call_service(self, store, self.show_error) and stored:
             self._snapshot = self._values()
             self.saved.emit(stored[0], start_new)

@@ -29,6 +29,7 @@ from desktop.models.scoring import score_response
 from desktop.models.services import participants, responses, studies
 from desktop.models.services.responses import StoredResponse
 from desktop.views import shortcuts, theme
+from desktop.views.conflict_dialog import save_resolving_conflicts
 from desktop.views.widgets import (
     DateLineEdit,
     add_save_shortcuts,
@@ -527,10 +528,15 @@ class InstrumentForm(QWidget):
             return False
         answers = self.answers()
         self.date.complete(self._default_year)
+        participant_id, moment_id, date = self.participant_id, self.moment_id, \
+            self.date.date_text()
         try:
-            responses.save_response(self.participant_id, self.moment_id, self.definition.key,
-                                    self.date.date_text(), answers,
-                                    expected_version=self._version)
+            if not save_resolving_conflicts(
+                    self, lambda version: responses.save_response(
+                        participant_id, moment_id, self.definition.key, date, answers,
+                        expected_version=version),
+                    self._version, lambda: self.load(participant_id, moment_id)):
+                return False
         except ValidationError as error:
             self.show_error(error)
             return False

@@ -22,6 +22,7 @@ from desktop.i18n import tr
 from desktop.models.errors import ValidationError
 from desktop.models.services import participants, studies
 from desktop.views import shortcuts, theme
+from desktop.views.conflict_dialog import save_resolving_conflicts
 from desktop.views.widgets import (
     DateLineEdit,
     FieldErrors,
@@ -182,8 +183,11 @@ class ParticipantEditor(QWidget):
                 message = tr("entry.participant.added", code=data.code.strip())  # type: ignore[union-attr]
             else:
                 participant_id = self._record.id
-                participants.update_participant(participant_id, data,
-                                                expected_version=self._record.version)
+                if not save_resolving_conflicts(
+                        self, lambda version: participants.update_participant(
+                            participant_id, data, expected_version=version),
+                        self._record.version, lambda: self.edit_participant(participant_id)):
+                    return None
                 message = tr("entry.participant.updated", code=data.code.strip())  # type: ignore[union-attr]
         except ValidationError as error:
             self.show_error(error)

@@ -19,6 +19,7 @@ from desktop.i18n import tr
 from desktop.models.errors import BrugmeterError, ValidationError
 from desktop.models.services import professionals, studies
 from desktop.views import error_dialog, shortcuts, theme
+from desktop.views.conflict_dialog import save_resolving_conflicts
 from desktop.views.widgets import (
     FieldErrors,
     add_save_shortcuts,
@@ -175,8 +176,11 @@ class ProfessionalEditor(QWidget):
                 message = tr("entry.professional.added", code=code)
             else:
                 professional_id = self._record.id
-                professionals.update_professional(professional_id, data,
-                                                  expected_version=self._record.version)
+                if not save_resolving_conflicts(
+                        self, lambda version: professionals.update_professional(
+                            professional_id, data, expected_version=version),
+                        self._record.version, lambda: self.edit_professional(professional_id)):
+                    return None
                 message = tr("entry.professional.updated", code=code)
         except ValidationError as error:
             self.show_error(error)

@@ -30,6 +30,7 @@ from desktop.models.services import professionals, surveys
 from desktop.models.services.surveys import StoredSurvey
 from desktop.models.surveys import APPLIED, NOT_APPLIED, SurveyDefinition
 from desktop.views import shortcuts, theme
+from desktop.views.conflict_dialog import save_resolving_conflicts
 from desktop.views.instrument_form import AnswerInput, ItemRow
 from desktop.views.ranking_editor import RankingEditor
 from desktop.views.widgets import (
@@ -374,12 +375,17 @@ class SurveyForm(QWidget):
         if self.professional_id is None:
             return False
         version = self._stored.version if self._stored is not None else None
+        professional_id, answers = self.professional_id, self.answers()
         try:
-            _, complete = surveys.save_survey_response(self.professional_id, self.answers(),
-                                                       expected_version=version)
+            if not save_resolving_conflicts(
+                    self, lambda expected: surveys.save_survey_response(
+                        professional_id, answers, expected_version=expected),
+                    version, lambda: self.load(professional_id)):
+                return False
         except BrugmeterError as error:  # refused, or the professional is gone meanwhile
             self.show_error(error)
             return False
+        complete = surveys.get_survey_response(professional_id).complete
         state = tr("entry.survey.complete" if complete else "entry.survey.partial")
         self.load(self.professional_id)
         self.saved.emit(self.professional_id,

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import cache
@@ -26,6 +26,7 @@ from desktop.models.schema import (
     Participant,
     database,
 )
+from desktop.models.services.conflicts import update_versioned
 from desktop.models.services.instrument_library import study_instrument
 from desktop.models.services.participants import find_participant, is_participating
 from desktop.models.services.validation import (
@@ -271,17 +272,21 @@ def update_action(action_id: int, data: ActionInput, expected_version: int | Non
     with transaction():
         current = _find_action(action_id)
         fields = _checked(current.participant, data)
-        if expected_version is not None and current.version != expected_version:
-            raise ValidationError("agreed_on", "error.record_changed")
-        old = {k: getattr(current, k) for k in fields if k != "action_type"}
-        old["action_type"] = current.action_type_id
-        old["agreed_on"], old["done_on"] = as_date(current.agreed_on), as_date(current.done_on)
-        changes = audit.changes_between(old, fields)
-        if not changes:
-            return
-        Action.update(version=Action.version + 1, entered_by=audit.current_user(),
-                      **fields).where(Action.id == action_id).execute()
-        audit.record("action", action_id, "update", changes)
+        update_versioned(current, "action", expected_version, fields,
+                         lambda row: _stored_fields(row, fields), "agreed_on", _shown,
+                         entered_by=audit.current_user())
+
+
+def _stored_fields(action: Action, fields: Mapping[str, object]) -> dict[str, object]:
+    stored = {key: getattr(action, key) for key in fields if key != "action_type"}
+    stored["action_type"] = action.action_type_id
+    stored["agreed_on"], stored["done_on"] = as_date(action.agreed_on), as_date(action.done_on)
+    return stored
+
+
+def _shown(fields: Mapping[str, object]) -> dict[str, object]:
+    kind = ActionType.get_or_none(ActionType.id == fields["action_type"])
+    return {**fields, "action_type": pick(json.loads(kind.label)) if kind else ""}
 
 
 def delete_action(action_id: int) -> None:

@@ -5,13 +5,14 @@ moves one code's codings onto another. Every change returns what an undo needs."
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 from desktop.models import audit
 from desktop.models.database import transaction
 from desktop.models.errors import NotFoundError, ValidationError
 from desktop.models.schema import Code, CodeCategory, Coding
+from desktop.models.services.conflicts import update_versioned
 from desktop.models.services.validation import clean_text
 
 _COLOUR = re.compile(r"^#[0-9A-Fa-f]{6}$")
@@ -221,21 +222,27 @@ def update_code(code_id: int, name: object, definition: object, category_id: int
     was, for undo."""
     with transaction():
         code = find_code(code_id)
-        if expected_version is not None and code.version != expected_version:
-            raise ValidationError("name", "error.record_changed")
         before = _info(code)
         name = FIELD_CHECKS["name"](name)
-        _refuse_duplicate_name(code.study_id, name, exclude=code_id)
         fields = {"name": name, "definition": FIELD_CHECKS["definition"](definition),
                   "category": _category_of(code.study_id, category_id),
                   "colour": check_colour(colour) or code.colour}  # none given: keep it
-        old = {"name": code.name, "definition": code.definition,
-               "category": code.category_id, "colour": code.colour}
-        changes = audit.changes_between(old, fields)
-        if changes:
-            Code.update(version=Code.version + 1, **fields).where(Code.id == code_id).execute()
-            audit.record("code", code_id, "update", changes)
+        if expected_version in (None, code.version):
+            _refuse_duplicate_name(code.study_id, name, exclude=code_id)
+        update_versioned(code, "code", expected_version, fields, _stored_fields, "name",
+                         _shown)
     return before
+
+
+def _stored_fields(code: Code) -> dict[str, object]:
+    return {"name": code.name, "definition": code.definition, "category": code.category_id,
+            "colour": code.colour}
+
+
+def _shown(fields: Mapping[str, object]) -> dict[str, object]:
+    category = CodeCategory.get_or_none(CodeCategory.id == fields["category"]) \
+        if fields["category"] else None
+    return {**fields, "category": category.name if category else ""}
 
 
 def delete_code(code_id: int) -> CodeInfo:

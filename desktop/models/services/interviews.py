@@ -5,7 +5,7 @@ point into it."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -15,6 +15,7 @@ from desktop.models import audit
 from desktop.models.database import transaction
 from desktop.models.errors import NotFoundError, ValidationError
 from desktop.models.schema import Coding, Interview, Participant, Professional
+from desktop.models.services.conflicts import update_versioned
 from desktop.models.services.validation import as_date, clean_text, parse_date, require_past
 from desktop.models.transcripts import check_transcript, read_transcript
 
@@ -137,25 +138,39 @@ def update_interview(interview_id: int, data: InterviewInput,
     """Change the details, and the transcript while nothing in it is coded yet."""
     with transaction():
         current = _find(interview_id)
-        if expected_version is not None and current.version != expected_version:
-            raise ValidationError("transcript", "error.record_changed")
         fields = _checked(current.study_id, data)
-        if fields["transcript"] != current.transcript and Coding.select().where(
+        stale = expected_version not in (None, current.version)
+        if not stale and fields["transcript"] != current.transcript and Coding.select().where(
                 Coding.interview == interview_id).exists():
             raise ValidationError("transcript", "error.transcript_coded")
-        old = {"participant": current.participant_id,
-               "professional": current.professional_id,
-               "held_on": as_date(current.held_on), "interviewer": current.interviewer,
-               "source": current.source, "transcript": current.transcript}
-        changes = audit.changes_between(old, fields)
-        if not changes:
-            return
-        if "transcript" in changes:
-            changes["transcript"] = (f"{len(current.transcript)} characters",
-                                     f"{len(str(fields['transcript']))} characters")
-        Interview.update(version=Interview.version + 1, **fields).where(
-            Interview.id == interview_id).execute()
-        audit.record("interview", interview_id, "update", changes)
+        update_versioned(current, "interview", expected_version, fields, _stored_fields,
+                         "transcript", _shown, _logged)
+
+
+def _stored_fields(interview: Interview) -> dict[str, object]:
+    return {"participant": interview.participant_id, "professional": interview.professional_id,
+            "held_on": as_date(interview.held_on), "interviewer": interview.interviewer,
+            "source": interview.source, "transcript": interview.transcript}
+
+
+def _logged(changes: audit.Changes) -> audit.Changes:
+    """The audit trail notes a transcript's length, not the text."""
+    if "transcript" not in changes:
+        return changes
+    old, new = changes["transcript"]
+    return {**changes, "transcript": (f"{len(str(old))} characters",
+                                      f"{len(str(new))} characters")}
+
+
+def _shown(fields: Mapping[str, object]) -> dict[str, object]:
+    """Codes for the subject; a transcript by its length and first words (the whole text
+    would not fit beside the other)."""
+    participant = Participant.get_or_none(Participant.id == fields["participant"])
+    professional = Professional.get_or_none(Professional.id == fields["professional"])
+    transcript = str(fields["transcript"])
+    return {**fields, "participant": participant.code if participant else "",
+            "professional": professional.code if professional else "",
+            "transcript": f"{len(transcript)}: {transcript[:60]}…"}
 
 
 def delete_interview(interview_id: int) -> None:

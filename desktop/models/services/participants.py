@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass
 
 import peewee as pw
 
+from desktop.i18n import tr
 from desktop.models import audit
 from desktop.models.database import transaction
 from desktop.models.errors import NotFoundError, ValidationError
@@ -21,6 +22,7 @@ from desktop.models.schema import (
     Site,
     database,
 )
+from desktop.models.services.conflicts import update_versioned
 from desktop.models.services.validation import (
     as_date,
     clean_free_text,
@@ -155,18 +157,27 @@ def update_participant(participant_id: int, data: ParticipantInput,
         fields = _checked(current.study_id, data)
         if _duplicate(current.study_id, str(fields["code"]), exclude=participant_id):
             raise ValidationError("code", "error.code_duplicate", code=fields["code"])
-        if expected_version is not None and current.version != expected_version:
-            raise ValidationError("code", "error.record_changed")
-        _check_against_assessments(participant_id, fields)
-        old = {k: getattr(current, k) for k in fields if k != "site"}
-        old["site"] = current.site_id
-        changes = audit.changes_between(old, fields)
-        if not changes:
-            return
-        Participant.update(version=Participant.version + 1, **fields).where(
-            Participant.id == participant_id
-        ).execute()
-        audit.record("participant", participant_id, "update", changes)
+        if expected_version in (None, current.version):
+            _check_against_assessments(participant_id, fields)
+        update_versioned(current, "participant", expected_version, fields, _stored_fields,
+                         "code", _shown)
+
+
+def _stored_fields(participant: Participant) -> dict[str, object]:
+    return {"code": participant.code, "site": participant.site_id,
+            "status": participant.status, "inclusion_date": as_date(participant.inclusion_date),
+            "study_group": participant.study_group, "remarks": participant.remarks}
+
+
+def _shown(fields: Mapping[str, object]) -> dict[str, object]:
+    """A conflict shows the site's name and the status in words, as the form does."""
+    return {**fields, "site": site_name(fields["site"]),
+            "status": tr(f"status.{fields['status']}")}
+
+
+def site_name(site_id: object) -> str:
+    site = Site.get_or_none(Site.id == site_id) if site_id else None
+    return site.name if site else ""
 
 
 def _check_against_assessments(participant_id: int, fields: dict[str, object]) -> None:

@@ -12,7 +12,8 @@ from desktop.models import audit
 from desktop.models.database import transaction
 from desktop.models.errors import NotFoundError, ValidationError
 from desktop.models.schema import Interview, Professional, Site, SurveyResponse, database
-from desktop.models.services.participants import check_code
+from desktop.models.services.conflicts import update_versioned
+from desktop.models.services.participants import check_code, site_name
 from desktop.models.services.validation import clean_free_text, clean_text
 
 # Suggestions for the role field; any other role may be typed.
@@ -108,16 +109,14 @@ def update_professional(professional_id: int, data: ProfessionalInput,
         current = find_professional(professional_id)
         fields = _checked(current.study_id, data)
         _refuse_duplicate(current.study_id, str(fields["code"]), exclude=professional_id)
-        if expected_version is not None and current.version != expected_version:
-            raise ValidationError("code", "error.record_changed")
-        old = {k: getattr(current, k) for k in fields if k != "site"}
-        old["site"] = current.site_id
-        changes = audit.changes_between(old, fields)
-        if not changes:
-            return
-        Professional.update(version=Professional.version + 1, **fields).where(
-            Professional.id == professional_id).execute()
-        audit.record("professional", professional_id, "update", changes)
+        update_versioned(current, "professional", expected_version, fields, _stored_fields,
+                         "code", lambda shown: {**shown, "site": site_name(shown["site"])})
+
+
+def _stored_fields(professional: Professional) -> dict[str, object]:
+    return {"code": professional.code, "role": professional.role,
+            "site": professional.site_id, "organisation": professional.organisation,
+            "remarks": professional.remarks}
 
 
 def delete_professional(professional_id: int) -> None:

@@ -22,6 +22,7 @@ from desktop.models.schema import (
     Response,
     ResponseValue,
 )
+from desktop.models.services.conflicts import ConflictError, claim_version, conflict, field_label
 from desktop.models.services.instrument_library import LinkedInstrument, linked_instrument
 from desktop.models.services.participants import find_participant
 from desktop.models.services.validation import as_date, parse_date, parse_level, require_past
@@ -148,17 +149,12 @@ def save_response(participant_id: int, moment_id: int, instrument_key: str,
             old_date = None
             action = "insert"
         else:
-            if expected_version is not None and response.version != expected_version:
-                raise ValidationError("assessed_on", "error.record_changed")
-            old_values = {
-                item: _stored(value, reason)
-                for item, value, reason in ResponseValue.select(
-                    ResponseValue.item, ResponseValue.value, ResponseValue.missing_reason
-                ).where(ResponseValue.response == response.id).tuples()
-            }
+            old_values = _stored_answers(response.id)
             old_date = parse_date(response.assessed_on, "assessed_on")
             action = "update"
         new_values = {item: _stored(*answer) for item, answer in checked.items()}
+        if action == "update" and expected_version not in (None, response.version):
+            raise _conflict(response, definition, (date, new_values), (old_date, old_values))
         changes = {item: (old_values.get(item), new) for item, new in new_values.items()
                    if old_values.get(item) != new}
         if old_date != date:
@@ -166,9 +162,13 @@ def save_response(participant_id: int, moment_id: int, instrument_key: str,
         if action == "update" and not changes:
             return response.id
         if action == "update":
-            Response.update(assessed_on=date, entered_by=user, version=Response.version + 1,
-                            entered_at=dt.datetime.now().replace(microsecond=0)).where(
-                Response.id == response.id).execute()
+            if not claim_version(Response, response.id, expected_version, assessed_on=date,
+                                 entered_by=user,
+                                 entered_at=dt.datetime.now().replace(microsecond=0)):
+                stored = Response.get_by_id(response.id)
+                raise _conflict(stored, definition, (date, new_values),
+                                (parse_date(stored.assessed_on, "assessed_on"),
+                                 _stored_answers(response.id)))
             ResponseValue.delete().where(ResponseValue.response == response.id).execute()
         ResponseValue.insert_many([
             {"response": response.id, "item": item, "value": value, "missing_reason": reason}
@@ -176,6 +176,33 @@ def save_response(participant_id: int, moment_id: int, instrument_key: str,
         ]).execute()
         audit.record("response", response.id, action, changes)
     return response.id
+
+
+def _stored_answers(response_id: int) -> dict[str, str | None]:
+    return {item: _stored(value, reason) for item, value, reason in ResponseValue.select(
+        ResponseValue.item, ResponseValue.value, ResponseValue.missing_reason
+    ).where(ResponseValue.response == response_id).tuples()}
+
+
+Answers = tuple[dt.date | None, dict[str, str | None]]
+
+
+def _conflict(stored: Response, definition: InstrumentDefinition, mine: Answers,
+              theirs: Answers) -> ConflictError:
+    """Both versions item by item, a missing answer by its reason's label."""
+    reasons = {f"missing:{reason.key}": f"missing:{reason.text()}"
+               for reason in definition.missing_reasons}
+
+    def shown(answers: Answers) -> dict[str, object]:
+        date, values = answers
+        return {"assessed_on": date,
+                **{item: reasons.get(str(value), value) for item, value in values.items()}}
+
+    def label(key: str) -> str:
+        return definition.item(key).text() if key in definition.item_keys else field_label(key)
+
+    return conflict("assessed_on", "response", stored.id, stored.version, shown(mine),
+                    shown(theirs), label)
 
 
 def _instrument_of(participant_id: int,

@@ -19,6 +19,7 @@ from desktop.models.database import transaction
 from desktop.models.errors import ValidationError
 from desktop.models.files import write_text_atomically
 from desktop.models.schema import Professional, Site, Survey, SurveyAnswer, SurveyResponse
+from desktop.models.services.conflicts import ConflictError, claim_version, conflict, field_label
 from desktop.models.services.professionals import find_professional
 from desktop.models.services.validation import parse_date, parse_level, require_past
 from desktop.models.surveys import (
@@ -209,27 +210,39 @@ def save_survey_response(professional_id: int, answers: SurveyAnswers,
             old: dict[str, object] = {}
             action = "insert"
         else:
-            if expected_version is not None and response.version != expected_version:
-                raise ValidationError("ranking", "error.record_changed")
             old = _answers_of(response.id)
             old["answered_on"] = parse_date(response.answered_on, "answered_on")
             action = "update"
         new = {**values, "answered_on": answered_on}
+        if action == "update" and expected_version not in (None, response.version):
+            raise _response_conflict(response, definition, new, old)
         changes = {key: (old.get(key), value) for key, value in new.items()
                    if old.get(key) != value}
         changes.update({key: (value, None) for key, value in old.items() if key not in new})
         if action == "update" and not changes:
             return response.id, complete
         if action == "update":
-            SurveyResponse.update(answered_on=answered_on, complete=complete, entered_by=user,
-                                  version=SurveyResponse.version + 1,
-                                  entered_at=dt.datetime.now().replace(microsecond=0)).where(
-                SurveyResponse.id == response.id).execute()
+            if not claim_version(SurveyResponse, response.id, expected_version,
+                                 answered_on=answered_on, complete=complete, entered_by=user,
+                                 entered_at=dt.datetime.now().replace(microsecond=0)):
+                fresh = SurveyResponse.get_by_id(response.id)
+                raise _response_conflict(fresh, definition, new, {
+                    **_answers_of(fresh.id),
+                    "answered_on": parse_date(fresh.answered_on, "answered_on")})
             SurveyAnswer.delete().where(SurveyAnswer.response == response.id).execute()
         SurveyAnswer.insert_many([{"response": response.id, "item": key, "value": value}
                                   for key, value in values.items()]).execute()
         audit.record("survey_response", response.id, action, changes)
     return response.id, complete
+
+
+def _response_conflict(stored: SurveyResponse, definition: SurveyDefinition,
+                       mine: Mapping[str, object], theirs: Mapping[str, object]
+                       ) -> ConflictError:
+    texts = {row.key: row.text() for row in (*definition.elements, *definition.likert_items,
+                                              *definition.fidelity_steps)}
+    return conflict("ranking", "survey_response", stored.id, stored.version, mine, theirs,
+                    lambda key: texts.get(key) or field_label(key))
 
 
 def _answers_of(response_id: int) -> dict[str, object]:
@@ -301,7 +314,7 @@ def save_survey_definition(study_id: int, definition: SurveyDefinition,
     with transaction():
         current = study_survey(study_id)
         if expected_version is not None and current.version != expected_version:
-            raise ValidationError("survey", "error.record_changed")
+            raise _definition_conflict(current, definition)
         if definition.key != current.definition.key:
             raise ValidationError("survey", "error.survey_key", expected=current.definition.key,
                                   found=definition.key)
@@ -309,10 +322,21 @@ def save_survey_definition(study_id: int, definition: SurveyDefinition,
         old_text = current.definition.to_json()
         if text == old_text:
             return
-        Survey.update(definition=text, version=Survey.version + 1).where(
-            Survey.id == current.id).execute()
+        if not claim_version(Survey, current.id, expected_version, definition=text):
+            raise _definition_conflict(study_survey(study_id), definition)
         _recount_complete(current.id, definition)
         audit.record("survey", current.id, "update", {"definition": (old_text, text)})
+
+
+def _definition_conflict(current: StudySurvey, mine: SurveyDefinition) -> ConflictError:
+    """Both definitions, part by part, as the lists of texts the editor shows."""
+    def parts(definition: SurveyDefinition) -> dict[str, object]:
+        return {part: " · ".join(row.text() for row in rows) for part, rows in (
+            ("elements", definition.elements), ("statements", definition.likert_items),
+            ("steps", definition.fidelity_steps))}
+
+    return conflict("survey", "survey", current.id, current.version, parts(mine),
+                    parts(current.definition))
 
 
 def _sections(definition: SurveyDefinition) -> dict[str, str]:
