@@ -12,6 +12,7 @@ from pathlib import Path
 
 import peewee as pw
 
+from desktop.models import audit_guard
 from desktop.models.backups import backup_if_due
 from desktop.models.errors import BrugmeterError, DatabaseOpenError, StorageError
 from desktop.models.migrations import ensure_schema
@@ -198,6 +199,8 @@ def transaction() -> Iterator[None]:
         raise translate_database_error(error, describe(database.obj), StorageError) from None
     except pw.IntegrityError as error:  # e.g. two people saving the same new record at once
         log.warning("integrity error on save: %s", error)
+        if audit_guard.is_refusal(error):
+            raise StorageError("error.audit_append_only") from None
         raise StorageError("error.db_conflict") from None
 
 

@@ -10,15 +10,17 @@ import peewee as pw
 from peewee import fn
 from playhouse.migrate import SchemaMigrator, migrate
 
-from desktop.models import backups
+from desktop.models import audit_guard, backups
 from desktop.models.errors import DatabaseOpenError
 from desktop.models.schema import (
     MODELS,
     Action,
     ActionType,
+    AuditEntry,
     Code,
     CodeCategory,
     Coding,
+    ErasurePermit,
     Interview,
     Narrative,
     Participant,
@@ -33,7 +35,7 @@ from desktop.models.schema import (
 
 log = logging.getLogger(__name__)
 
-CURRENT_VERSION = 8
+CURRENT_VERSION = 9
 
 
 def _to_2(migrator: SchemaMigrator) -> None:
@@ -106,8 +108,16 @@ def _to_8(migrator: SchemaMigrator) -> None:
         model._schema.create_indexes(safe=True)
 
 
+def _to_9(migrator: SchemaMigrator) -> None:
+    """The audit trail append-only in the database itself (erasure's permit table and the
+    triggers), and indexes to browse it per user, per table and per period."""
+    migrator.database.create_tables([ErasurePermit])
+    AuditEntry._schema.create_indexes(safe=True)
+    audit_guard.install(migrator.database)
+
+
 MIGRATIONS: dict[int, Callable[[SchemaMigrator], None]] = {
-    2: _to_2, 3: _to_3, 4: _to_4, 5: _to_5, 6: _to_6, 7: _to_7, 8: _to_8}
+    2: _to_2, 3: _to_3, 4: _to_4, 5: _to_5, 6: _to_6, 7: _to_7, 8: _to_8, 9: _to_9}
 
 
 def stored_version(db: pw.Database) -> int | None:
@@ -132,6 +142,7 @@ def ensure_schema(db: pw.Database, create: bool = True) -> Path | None:
     if version is None:
         with db.atomic():
             db.create_tables(MODELS)
+            audit_guard.install(db)
             SchemaVersion.delete().execute()
             SchemaVersion.create(version=CURRENT_VERSION)
         return None

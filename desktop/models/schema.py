@@ -326,7 +326,14 @@ class AuditEntry(BaseModel):
     at = pw.DateTimeField(default=_now)
 
     class Meta:
-        indexes = ((("table", "record_id"), False),)
+        # browsing newest first: per user and per table in id order, per period by time
+        indexes = ((("table", "record_id"), False), (("user", "id"), False),
+                   (("table", "id"), False), (("at",), False))
+
+
+class ErasurePermit(BaseModel):
+    """A row here, inside an erasure's own transaction, is the one permit the database's
+    append-only guard accepts to delete audit entries (other sessions never see it)."""
 
 
 MODELS: tuple[type[BaseModel], ...] = (
@@ -351,4 +358,5 @@ MODELS: tuple[type[BaseModel], ...] = (
     Code,
     Coding,
     AuditEntry,
+    ErasurePermit,
 )
