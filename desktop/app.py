@@ -91,12 +91,15 @@ class Shell(QObject):
                                                 tr("shell.database_filter"))
         return chosen or None
 
-    def ask_connection(self, parent: QWidget | None, current: str | None) -> str | None:
+    def ask_connection(self, parent: QWidget | None, current: str | None,
+                       title: str | None = None) -> str | None:
         """The Database connection dialog: a file or a team's server. A password the user asks
         to remember goes to PostgreSQL's password file, never to our settings."""
         from desktop.views.connection_dialog import ConnectionDialog
 
         dialog = ConnectionDialog(current, parent)
+        if title:
+            dialog.setWindowTitle(title)
         if not dialog.exec():
             return None
         address = dialog.address()
@@ -164,6 +167,7 @@ class Shell(QObject):
         window.open_database_requested.connect(self.open_database)
         window.open_demo_requested.connect(self.open_demo)
         window.connection_requested.connect(self.open_connection)
+        window.copy_study_requested.connect(self.copy_study)
         window.new_study_requested.connect(self.new_study)
         window.language_requested.connect(self.switch_language)
         window.study_requested.connect(self.open_study)
@@ -229,6 +233,27 @@ class Shell(QObject):
         chosen = self.ask_connection(window, self.database)
         if chosen:
             self._switch_to(window, chosen)
+
+    def copy_study(self) -> None:
+        """File → Copy study to another database…: the open study into a file or a team's
+        server, every table counted; the database open now stays open as it is."""
+        window = self.window
+        if window is None or self.database is None or not window.may_leave():
+            return
+        destination = self.ask_connection(window, None, tr("copy.title"))
+        if not destination:
+            return
+        from desktop.views.study_copy_run import run_copy
+
+        run_copy(window, self.database, destination, window.study_id)
+        self._switch_to_same_database(window)
+
+    def _switch_to_same_database(self, window: MainWindow) -> None:
+        """Bind the models to the open database again after a job opened others."""
+        try:
+            shell_support.switch_database(self.database)
+        except BrugmeterError as error:
+            error_dialog.show_error(window, error)
 
     def open_demo(self) -> None:
         window = self.window

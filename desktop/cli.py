@@ -10,7 +10,15 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from desktop import __version__, cli_backup, cli_check, cli_interviews, cli_privacy, i18n
+from desktop import (
+    __version__,
+    cli_backup,
+    cli_check,
+    cli_copy,
+    cli_interviews,
+    cli_privacy,
+    i18n,
+)
 from desktop.i18n import tr
 from desktop.models.errors import BrugmeterError
 
@@ -107,13 +115,15 @@ def _parser() -> argparse.ArgumentParser:
 
     qualitative = cli_interviews.add_parsers(commands)
     privacy = cli_privacy.add_parsers(commands)
+    copying = cli_copy.add_parsers(commands)
     backup = cli_backup.add_parsers(commands)
     cli_check.add_parser(commands)
     for sub in (listing, importing, settings, showing, survey_export, survey_import,
-                professional_list, professional_add, *qualitative, *privacy, *backup):
+                professional_list, professional_add, *qualitative, *privacy, *backup,
+                *copying):
         sub.add_argument("--db", dest="db_command", help="database file or URL")
     for sub in (listing, settings, showing, survey_export, survey_import, professional_list,
-                professional_add, *qualitative, *privacy):
+                professional_add, *qualitative, *privacy, *copying):
         sub.add_argument("--study", help="study name, when the database holds several")
     return parser
 
@@ -147,6 +157,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _qualitative(target, args)
         if args.command == "erase":
             return _erase(target, args)
+        if args.command == "copy-study":
+            from desktop.paths import default_database
+
+            return cli_copy.run_copy(str(target or default_database()), args)
         if args.command in ("backup", "restore"):
             return cli_backup.run(target, args)
         if args.command == "check":

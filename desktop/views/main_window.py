@@ -84,6 +84,7 @@ class MainWindow(QMainWindow):
     open_database_requested = Signal()
     open_demo_requested = Signal()
     connection_requested = Signal()  # File → Database connection…: a file or a team's server
+    copy_study_requested = Signal()  # File → Copy study to another database…
     new_study_requested = Signal()
     language_requested = Signal(str)
     study_requested = Signal(int)  # show another study of the open database (e.g. imported)
@@ -143,6 +144,8 @@ class MainWindow(QMainWindow):
         file_menu.addAction(self._action("open_demo", self.open_demo_requested.emit))
         file_menu.addAction(self._action("connection", self.connection_requested.emit,
                                          key="team.action.connection"))
+        file_menu.addAction(self._action("copy_study", self.copy_study_requested.emit,
+                                         key="copy.menu"))
         file_menu.addSeparator()
         file_menu.addAction(self._action("export_workbook", self.export_workbook,
                                          shortcuts.EXPORT_WORKBOOK,
