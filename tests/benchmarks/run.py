@@ -15,6 +15,8 @@ in the same run. Not part of CI: run `make benchmark` (or `python tests/benchmar
     process and as `brugmeter factsheet`, vs a bare reportlab document with as many charts
 (i), (j) the Excel workbook and its import: see workbook.py
 (k) coding a 300,000-character transcript in the real coding view: see coding.py
+(l) the data-quality report: see quality.py
+(m) team mode under load, 8 processes × 500 saves on one PostgreSQL database: see load.py
 """
 
 from __future__ import annotations
