@@ -27,6 +27,7 @@ from desktop.models.errors import BrugmeterError, NotFoundError, ValidationError
 from desktop.models.services import interviews, participants, professionals
 from desktop.models.services.interviews import InterviewInput, InterviewRecord
 from desktop.views import error_dialog, shortcuts, theme
+from desktop.views.conflict_dialog import save_resolving_conflicts
 from desktop.views.interview_table_model import format_count
 from desktop.views.widgets import (
     DateLineEdit,
@@ -270,9 +271,12 @@ class InterviewEditor(QWidget):
         record = self._record
         try:
             if record is not None:
-                interviews.update_interview(record.id, self._input(record.transcript,
-                                                                   record.source),
-                                            expected_version=record.version)
+                data = self._input(record.transcript, record.source)
+                if not save_resolving_conflicts(
+                        self, lambda version: interviews.update_interview(
+                            record.id, data, expected_version=version), record.version,
+                        lambda: self.edit_interview(interviews.get_interview(record.id))):
+                    return None
                 interview_id = record.id
                 message = tr("interviews.editor.updated", subject=self.subject.text().strip())
             elif self._file is not None:
