@@ -20,6 +20,7 @@ from desktop.models.schema import (
     Code,
     CodeCategory,
     Coding,
+    DeletedRecord,
     ErasurePermit,
     Interview,
     Narrative,
@@ -31,11 +32,12 @@ from desktop.models.schema import (
     Survey,
     SurveyAnswer,
     SurveyResponse,
+    User,
 )
 
 log = logging.getLogger(__name__)
 
-CURRENT_VERSION = 9
+CURRENT_VERSION = 10
 
 
 def _to_2(migrator: SchemaMigrator) -> None:
@@ -116,8 +118,14 @@ def _to_9(migrator: SchemaMigrator) -> None:
     audit_guard.install(migrator.database)
 
 
+def _to_10(migrator: SchemaMigrator) -> None:
+    """Users with a role (assistant or lead), and the recycle bin of soft-deleted records."""
+    migrator.database.create_tables([User, DeletedRecord])
+
+
 MIGRATIONS: dict[int, Callable[[SchemaMigrator], None]] = {
-    2: _to_2, 3: _to_3, 4: _to_4, 5: _to_5, 6: _to_6, 7: _to_7, 8: _to_8, 9: _to_9}
+    2: _to_2, 3: _to_3, 4: _to_4, 5: _to_5, 6: _to_6, 7: _to_7, 8: _to_8, 9: _to_9,
+    10: _to_10}
 
 
 def stored_version(db: pw.Database) -> int | None:

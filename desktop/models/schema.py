@@ -336,6 +336,46 @@ class ErasurePermit(BaseModel):
     append-only guard accepts to delete audit entries (other sessions never see it)."""
 
 
+USER_ROLES = ("assistant", "lead")
+
+
+class User(BaseModel):
+    """Someone who works in this database: an operating-system login, or a PostgreSQL role in
+    team mode. Never deleted, only made inactive: the audit trail keeps naming them."""
+
+    name = pw.CharField(max_length=100, unique=True)
+    role = pw.CharField(max_length=20, default="assistant")
+    active = pw.BooleanField(default=True)
+    added_by = pw.CharField(max_length=100)
+    added_at = pw.DateTimeField(default=_now)
+
+    class Meta:
+        table_name = "app_user"  # "user" is a reserved word in PostgreSQL
+
+
+class DeletedRecord(BaseModel):
+    """The recycle bin: a deleted record with its child rows as JSON, why and by whom, so a
+    lead can put it back under its own ids. The live tables keep no deleted rows. Ids of the
+    study, participant and professional are plain numbers, not keys: the bin must never stop
+    (or follow) a change to the live tables."""
+
+    table = pw.CharField(max_length=60)
+    record_id = pw.IntegerField()
+    study = pw.IntegerField()
+    participant = pw.IntegerField(null=True)
+    professional = pw.IntegerField(null=True)
+    code = pw.CharField(max_length=40, default="")
+    data = pw.TextField()
+    reason = pw.TextField()
+    deleted_by = pw.CharField(max_length=100)
+    deleted_at = pw.DateTimeField(default=_now)
+    restored_by = pw.CharField(max_length=100, null=True)
+    restored_at = pw.DateTimeField(null=True)
+
+    class Meta:
+        indexes = ((("study", "deleted_at"), False), (("participant",), False))
+
+
 MODELS: tuple[type[BaseModel], ...] = (
     SchemaVersion,
     Study,
@@ -359,4 +399,6 @@ MODELS: tuple[type[BaseModel], ...] = (
     Coding,
     AuditEntry,
     ErasurePermit,
+    User,
+    DeletedRecord,
 )
