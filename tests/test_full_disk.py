@@ -161,6 +161,16 @@ def test_a_save_on_a_full_disk_is_refused_clearly_and_loses_nothing(study_file, 
     assert _leftovers(study_file.parent, DATABASE_FILES) == set()
 
 
+def test_saves_nested_in_one_transaction_are_refused_once_and_whole(study_file):
+    """As an import saves: when the disk fills up inside a save nested in a bigger one, SQLite
+    has already dropped the whole transaction; the message says why, once."""
+    _, before = _contents(study_file)
+    lines = _worker(study_file, "nested", study_file.parent / "unused", limit=SAVE_ROOM)
+    assert lines[-1]["error"] in ("error.db_write_failed", "error.disk_full"), lines
+    assert lines[-1]["message"].count(str(study_file)) == 1
+    assert _contents(study_file) == ([("ok",)], before)
+
+
 def test_a_database_in_a_read_only_folder_is_said_so(study_file, read_only_runs):
     _, before = _contents(study_file)
     study_file.parent.chmod(0o555)

@@ -158,9 +158,13 @@ def translate_database_error(error: Exception, location: str,
                              kind: type[BrugmeterError] = DatabaseOpenError) -> BrugmeterError:
     """Turn a driver error into a sentence the user can act on."""
     text = str(error).lower()
-    if "cannot rollback" in text and isinstance(error.__context__, Exception):
-        # SQLite gave the transaction up itself (a full disk, a failed write): say why
-        return translate_database_error(error.__context__, location, kind)
+    cause = error.__context__
+    if ("cannot rollback" in text or "no such savepoint" in text) and isinstance(cause,
+                                                                               Exception):
+        # SQLite gave the transaction up itself (a full disk, a failed write): say why; a
+        # save nested in this one may have said so already
+        return cause if isinstance(cause, BrugmeterError) else translate_database_error(
+            cause, location, kind)
     if _is_server_error(error):
         for pattern, key in SERVER_ERRORS:
             if pattern.search(text):

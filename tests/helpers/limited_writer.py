@@ -8,8 +8,9 @@ acknowledged save ({"saved": n}) and a last line: {"done": ...} or {"error": key
 "message": ...}. Any other exception is a traceback and exit status 2.
 
 Usage: limited_writer.py DATABASE JOB TARGET [--limit BYTES]
-Jobs: participant, bridge, questionnaire (save in a loop until refused); xlsx, pdf, template,
-qdc, sav (export to TARGET).
+Jobs: participant, bridge, questionnaire (save in a loop until refused); nested (participants
+saved in a loop inside one transaction, as an import does); xlsx, pdf, template, qdc, sav
+(export to TARGET).
 """
 
 from __future__ import annotations
@@ -22,9 +23,9 @@ import resource
 import signal
 from pathlib import Path
 
-from desktop.models.database import open_database
+from desktop.models.database import open_database, transaction
 from desktop.models.errors import BrugmeterError
-from desktop.models.schema import Moment, Participant, Study
+from desktop.models.schema import Moment, Participant, Study, database
 from desktop.models.services import bridge, participants, responses
 
 SAVES = 10_000  # more than any limit lets through
@@ -83,14 +84,20 @@ def main() -> None:
         open_database(args.database, create=False)
         study_id = Study.select(Study.id).scalar()
         Participant.select().count()  # read once, before the limit
-        saving = args.job in ("participant", "bridge", "questionnaire")
+        saving = args.job in ("participant", "bridge", "questionnaire", "nested")
         if args.limit is not None:
             _limit(args.limit, args.database if saving else None)
-        if saving:
+        if args.job == "nested":
+            database.execute_sql("PRAGMA cache_size = 16")  # spill to the log early
+            with transaction():
+                for number in range(SAVES):
+                    _save("participant", study_id, number)
+            done: object = SAVES
+        elif saving:
             for number in range(SAVES):
                 _save(args.job, study_id, number)
                 print(json.dumps({"saved": number}), flush=True)
-            done: object = SAVES
+            done = SAVES
         else:
             done = _export(args.job, study_id, args.target)
     except BrugmeterError as error:
