@@ -10,7 +10,7 @@ import pytest
 
 from desktop.cli import main
 from desktop.models.errors import NotFoundError, ValidationError
-from desktop.models.schema import AuditEntry, Participant, Response
+from desktop.models.schema import AuditEntry, DeletedRecord, Participant, Response
 from desktop.models.services import (
     actions,
     bridge,
@@ -19,6 +19,8 @@ from desktop.models.services import (
     erasure,
     interviews,
     participants,
+    recycle_bin,
+    users,
 )
 
 PILLARS = ["gezinsstabiliteit", "sociaal_netwerk", "huisvesting", "opleiding", "gezondheid",
@@ -33,6 +35,7 @@ ERASED_CODE = "ZQ-77"
 @pytest.fixture
 def two_participants(study):
     """One participant with data of every kind, one who must stay exactly as they are."""
+    users.session_user()  # the OS login, the database's first user: its lead, who may erase
     site = study.sites[0].id
     erased = participants.add_participant(study.id, participants.ParticipantInput(
         ERASED_CODE, site, "consented", dt.date(2018, 1, 8), "", SECRET_REMARK))
@@ -132,3 +135,27 @@ def test_the_cli_shows_the_scope_and_erases_only_with_yes(two_participants, db_p
     assert main(["erase", ERASED_CODE, "--db", str(db_path), "--yes"]) == 0
     assert "zijn gewist" in capsys.readouterr().out
     assert not Participant.select().where(Participant.code == ERASED_CODE).exists()
+
+
+def test_the_erased_participants_deleted_records_go_too(two_participants, study, backend,
+                                                       db_path):
+    """A deleted assessment and interview wait in the recycle bin with their values and
+    transcript: the erasure empties the participant's part of the bin and the audit trail."""
+    erased, kept = two_participants
+    bridge.delete_assessment(erased, study.moments[0].id, "verkeerd moment")
+    bridge.delete_assessment(kept, study.moments[0].id, "verkeerd moment")
+    [interview] = [row.id for row in interviews.interview_rows(study.id)
+                   if row.subject == ERASED_CODE]
+    interviews.delete_interview(interview, "op verzoek")
+    binned = {(d.table, d.record_id) for d in recycle_bin.deleted_records(study.id)
+              if d.code == ERASED_CODE}
+    assert {table for table, _ in binned} == {"response", "interview"}
+    erasure.erase_participant(erased, ERASED_CODE)
+    assert [d.code for d in recycle_bin.deleted_records(study.id)] == ["AL-002"]
+    assert not DeletedRecord.select().where(DeletedRecord.participant == erased).exists()
+    for table, record_id in binned:
+        assert not AuditEntry.select().where((AuditEntry.table == table)
+                                             & (AuditEntry.record_id == record_id)).exists()
+    if backend == "sqlite":
+        for text in (SECRET_TRANSCRIPT, SECRET_MEMO):
+            assert text.encode() not in _file_bytes(db_path), text

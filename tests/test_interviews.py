@@ -106,7 +106,7 @@ def test_import_and_list_and_a_transcript_fixed_once_coded(study, person, tmp_pa
     [row] = interviews.interview_rows(study.id)
     assert (row.subject, row.kind, row.codings, row.coders) == ("AL-001", "participant", 1,
                                                                 ("A",))
-    interviews.delete_interview(interview_id)
+    interviews.delete_interview(interview_id, "verkeerde deelnemer")
     assert Coding.select().count() == 0 and interviews.interview_rows(study.id) == []
 
 
@@ -124,7 +124,7 @@ def test_an_interview_needs_exactly_one_subject_and_a_past_date(study, person):
     interviews.add_interview(study.id, interviews.InterviewInput(professional_id=pro,
                                                                  transcript=TEXT))
     with pytest.raises(ValidationError) as error:
-        professionals.delete_professional(pro)
+        professionals.delete_professional(pro, "dubbel")
     assert error.value.key == "error.professional_has_interview"
 
 

@@ -178,9 +178,11 @@ def test_declined_participant_gets_no_assessment(study):
 
 def test_delete_assessment_is_audited(study, participant):
     bridge.save_assessment(participant.id, study.moments[0].id, "2018-01-15", ALL_THREES)
-    bridge.delete_assessment(participant.id, study.moments[0].id)
+    bridge.delete_assessment(participant.id, study.moments[0].id, "verkeerde moment")
     assert bridge.get_assessment(participant.id, study.moments[0].id) is None
-    assert AuditEntry.select().where(AuditEntry.action == "delete").count() == 8
+    deleted = AuditEntry.select().where(AuditEntry.action == "delete")
+    assert sorted(e.field for e in deleted) == sorted([*ALL_THREES, "reason"])
+    assert {e.new_value for e in deleted if e.field == "reason"} == {"verkeerde moment"}
 
 
 def test_participant_rows_and_progress_count_measured_moments(study, participant):

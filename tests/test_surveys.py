@@ -262,11 +262,12 @@ def test_survey_definition_exports_and_imports_as_a_file(study, tmp_path):
 def test_a_professional_with_a_survey_is_not_deleted_by_accident(professional):
     surveys.save_survey_response(professional.id, _full_answers())
     with pytest.raises(ValidationError, match="ingevulde enquête"):
-        professionals.delete_professional(professional.id)
-    surveys.delete_survey_response(professional.id)
-    professionals.delete_professional(professional.id)
-    assert AuditEntry.select().where((AuditEntry.table == "professional")
-                                     & (AuditEntry.action == "delete")).count() == 1
+        professionals.delete_professional(professional.id, "vertrokken")
+    surveys.delete_survey_response(professional.id, "dubbel ingevoerd")
+    professionals.delete_professional(professional.id, "vertrokken")
+    assert [(e.field, e.old_value, e.new_value) for e in AuditEntry.select().where(
+        (AuditEntry.table == "professional") & (AuditEntry.action == "delete"))] == [
+        ("code", professional.code, None), ("reason", None, "vertrokken")]
 
 
 def test_reading_findings_never_writes_a_survey(study, professional):

@@ -4,17 +4,24 @@ from __future__ import annotations
 
 import datetime as dt
 import getpass
+import weakref
 from collections.abc import Iterable, Mapping
 
-from desktop.models.schema import AuditEntry
+import peewee as pw
+
+from desktop.models.schema import AuditEntry, database
 
 _user: str | None = None
 
 
 def current_user() -> str:
-    """The session's user: set explicitly (team mode) or else the operating-system login."""
+    """The session's user: set explicitly (tests, a background job), the PostgreSQL role the
+    session is connected as (team mode), or else the operating-system login. Never a name the
+    user typed: nobody can act as someone else."""
     if _user:
         return _user
+    if isinstance(database.obj, pw.PostgresqlDatabase):
+        return _server_role(database.obj)
     try:
         return getpass.getuser()
     except (KeyError, OSError):
@@ -24,6 +31,16 @@ def current_user() -> str:
 def set_current_user(name: str | None) -> None:
     global _user
     _user = name
+
+
+_roles: weakref.WeakKeyDictionary[pw.Database, str] = weakref.WeakKeyDictionary()
+
+
+def _server_role(db: pw.PostgresqlDatabase) -> str:
+    """`SELECT current_user`, asked once per database connection object."""
+    if db not in _roles:
+        _roles[db] = db.execute_sql("SELECT current_user").fetchone()[0]
+    return _roles[db]
 
 
 def _text(value: object) -> str | None:

@@ -47,3 +47,7 @@ class InstrumentDefinitionError(BrugmeterError):
 
 class SurveyDefinitionError(BrugmeterError):
     """A survey definition is not valid; names the file, the field and the problem."""
+
+
+class PermissionDenied(BrugmeterError):
+    """The session's user may not do this: their role does not allow it (a lead's task)."""

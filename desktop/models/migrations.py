@@ -28,6 +28,8 @@ from desktop.models.schema import (
     Professional,
     Response,
     SchemaVersion,
+    SecondEntry,
+    SecondEntryValue,
     StudyInstrument,
     Survey,
     SurveyAnswer,
@@ -37,7 +39,7 @@ from desktop.models.schema import (
 
 log = logging.getLogger(__name__)
 
-CURRENT_VERSION = 10
+CURRENT_VERSION = 11
 
 
 def _to_2(migrator: SchemaMigrator) -> None:
@@ -123,9 +125,14 @@ def _to_10(migrator: SchemaMigrator) -> None:
     migrator.database.create_tables([User, DeletedRecord])
 
 
+def _to_11(migrator: SchemaMigrator) -> None:
+    """Double data entry: second entries of paper forms, kept apart from the responses."""
+    migrator.database.create_tables([SecondEntry, SecondEntryValue])
+
+
 MIGRATIONS: dict[int, Callable[[SchemaMigrator], None]] = {
     2: _to_2, 3: _to_3, 4: _to_4, 5: _to_5, 6: _to_6, 7: _to_7, 8: _to_8, 9: _to_9,
-    10: _to_10}
+    10: _to_10, 11: _to_11}
 
 
 def stored_version(db: pw.Database) -> int | None:

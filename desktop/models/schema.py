@@ -131,6 +131,36 @@ class ResponseValue(BaseModel):
         indexes = ((("response", "item"), True),)
 
 
+class SecondEntry(BaseModel):
+    """A paper form typed a second time, blind, by another assistant (double data entry): kept
+    apart from the response it checks, which it never changes by itself. `fields` and `agreed`
+    say how many of the date and the items were compared and how many the two entries agreed
+    on, counted when it was saved, with `first_entered_by` the first entry's assistant then."""
+
+    response = pw.ForeignKeyField(Response, backref="second_entries", on_delete="CASCADE",
+                                  unique=True)
+    assessed_on = pw.DateField()
+    entered_by = pw.CharField(max_length=100)
+    entered_at = pw.DateTimeField(default=_now)
+    first_entered_by = pw.CharField(max_length=100)
+    fields = pw.IntegerField()
+    agreed = pw.IntegerField()
+    resolved_by = pw.CharField(max_length=100, default="")
+    resolved_at = pw.DateTimeField(null=True)
+
+
+class SecondEntryValue(BaseModel):
+    """One item of a second entry, stored as ResponseValue stores the first."""
+
+    second_entry = pw.ForeignKeyField(SecondEntry, backref="values", on_delete="CASCADE")
+    item = pw.CharField(max_length=60)
+    value = pw.IntegerField(null=True)
+    missing_reason = pw.CharField(max_length=40, null=True)
+
+    class Meta:
+        indexes = ((("second_entry", "item"), True),)
+
+
 class Professional(BaseModel):
     """A pseudonymous professional (access worker, mentor, team lead): a code, never a name."""
 
@@ -386,6 +416,8 @@ MODELS: tuple[type[BaseModel], ...] = (
     Participant,
     Response,
     ResponseValue,
+    SecondEntry,
+    SecondEntryValue,
     Professional,
     Survey,
     SurveyResponse,

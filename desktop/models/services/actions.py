@@ -29,6 +29,8 @@ from desktop.models.schema import (
 from desktop.models.services.conflicts import update_versioned
 from desktop.models.services.instrument_library import study_instrument
 from desktop.models.services.participants import find_participant, is_participating
+from desktop.models.services.recycle_bin import Owner, check_reason, discard
+from desktop.models.services.users import require_lead
 from desktop.models.services.validation import (
     as_date,
     clean_free_text,
@@ -289,13 +291,15 @@ def _shown(fields: Mapping[str, object]) -> dict[str, object]:
     return {**fields, "action_type": pick(json.loads(kind.label)) if kind else ""}
 
 
-def delete_action(action_id: int) -> None:
+def delete_action(action_id: int, reason: object) -> None:
+    """Move an action to the recycle bin: a lead's task, with a reason."""
+    require_lead()
+    reason = check_reason(reason)
     with transaction():
         current = _find_action(action_id)
-        current.delete_instance()
-        audit.record("action", action_id, "delete",
-                     {"action_type": (current.action_type_id, None),
-                      "agreed_on": (current.agreed_on, None)})
+        discard(current, Owner.participant(current.participant), reason,
+                {"action_type": (current.action_type_id, None),
+                 "agreed_on": (current.agreed_on, None)})
 
 
 def _find_action(action_id: int) -> Action:

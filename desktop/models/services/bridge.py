@@ -29,5 +29,5 @@ def get_assessment(participant_id: int, moment_id: int) -> StoredResponse | None
     return responses.get_response(participant_id, moment_id, _bridge_key(participant_id))
 
 
-def delete_assessment(participant_id: int, moment_id: int) -> None:
-    responses.delete_response(participant_id, moment_id, _bridge_key(participant_id))
+def delete_assessment(participant_id: int, moment_id: int, reason: object) -> None:
+    responses.delete_response(participant_id, moment_id, _bridge_key(participant_id), reason)

@@ -27,7 +27,9 @@ from desktop.models.schema import (
     ResponseValue,
     database,
 )
+from desktop.models.services import recycle_bin
 from desktop.models.services.participants import find_participant
+from desktop.models.services.users import require_lead
 
 log = logging.getLogger(__name__)
 
@@ -53,11 +55,14 @@ class _Records:
     actions: list[int]
     interviews: list[int]
     codings: list[int]
+    binned: dict[str, list[int]]  # in the recycle bin: table → ids
 
     def by_table(self, participant_id: int) -> dict[str, list[int]]:
-        """The audit trail's table names for each kind of record."""
-        return {"participant": [participant_id], "response": self.responses,
+        """The audit trail's table names for each kind of record, live or in the bin."""
+        live = {"participant": [participant_id], "response": self.responses,
                 "action": self.actions, "interview": self.interviews, "coding": self.codings}
+        return {table: live.get(table, []) + self.binned.get(table, [])
+                for table in live.keys() | self.binned.keys()}
 
 
 def _records(participant_id: int) -> _Records:
@@ -70,6 +75,7 @@ def _records(participant_id: int) -> _Records:
         interviews=interviews,
         codings=_ids(Coding.select(Coding.id).where(Coding.interview.in_(interviews)))
         if interviews else [],
+        binned=recycle_bin.erased_records(participant_id),
     )
 
 
@@ -99,7 +105,8 @@ def erasure_scope(participant_id: int) -> ErasureScope:
 
 def erase_participant(participant_id: int, confirmation: object) -> ErasureScope:
     """Remove the participant's data everywhere; `confirmation` must repeat the code, as the
-    user typed it, so a slip of the keyboard never erases the wrong person."""
+    user typed it, so a slip of the keyboard never erases the wrong person. A lead's task."""
+    require_lead()
     scope = erasure_scope(participant_id)
     if str(confirmation or "").strip() != scope.code:
         raise ValidationError("confirmation", "error.erase_confirmation", code=scope.code)
@@ -119,6 +126,7 @@ def erase_participant(participant_id: int, confirmation: object) -> ErasureScope
                     ResponseValue.response.in_(records.responses)).execute()
                 Response.delete().where(Response.id.in_(records.responses)).execute()
             find_participant(participant_id).delete_instance()
+            recycle_bin.forget_participant(participant_id)
             if condition is not None:
                 with audit_guard.erasure_permitted():  # the trail's one allowed deletion
                     AuditEntry.delete().where(condition).execute()

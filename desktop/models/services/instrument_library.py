@@ -25,6 +25,7 @@ from desktop.models.instruments import (
     parse_definition,
 )
 from desktop.models.schema import Instrument, Response, StudyInstrument
+from desktop.models.services.users import require_lead
 from desktop.models.services.validation import parse_count, parse_number
 
 
@@ -144,7 +145,8 @@ def set_instrument_settings(study_id: int, key: str, cutoff: object,
                             norm_n: object, norm_percent_high: object) -> None:
     """The study's own cut-off for "high" and norm-group figures (numbers, or text as typed:
     "4,5"); None or empty returns to the definition's figure. Only the comparison changes:
-    stored answers are untouched."""
+    stored answers are untouched. A lead's task."""
+    require_lead()
     cutoff = parse_number(cutoff, "cutoff")
     norm_n = parse_count(norm_n, "norm_n", "error.norm_n")
     norm_percent_high = parse_number(norm_percent_high, "norm_percent_high")
@@ -246,6 +248,8 @@ def import_definition_text(text: str, source: str) -> ImportResult:
 
 
 def _import(definition: InstrumentDefinition, source: str) -> ImportResult:
+    """Defining an instrument is a lead's task."""
+    require_lead()
     key, version, text = definition.key, definition.version, definition.source_json
     with transaction():
         rows = list(Instrument.select().where(Instrument.key == key)

@@ -16,6 +16,8 @@ from desktop.models.database import transaction
 from desktop.models.errors import NotFoundError, ValidationError
 from desktop.models.schema import Coding, Interview, Participant, Professional
 from desktop.models.services.conflicts import update_versioned
+from desktop.models.services.recycle_bin import Owner, check_reason, discard
+from desktop.models.services.users import require_lead
 from desktop.models.services.validation import as_date, clean_text, parse_date, require_past
 from desktop.models.transcripts import check_transcript, read_transcript
 
@@ -173,15 +175,18 @@ def _shown(fields: Mapping[str, object]) -> dict[str, object]:
             "transcript": f"{len(transcript)}: {transcript[:60]}…"}
 
 
-def delete_interview(interview_id: int) -> None:
-    """Remove an interview with its codings (the app asks first)."""
+def delete_interview(interview_id: int, reason: object) -> None:
+    """Move an interview with its codings to the recycle bin: a lead's task, with a reason."""
+    require_lead()
+    reason = check_reason(reason)
     with transaction():
         current = _find(interview_id)
-        codings = Coding.delete().where(Coding.interview == interview_id).execute()
-        current.delete_instance()
-        audit.record("interview", interview_id, "delete",
-                     {"transcript": (f"{len(current.transcript)} characters", None),
-                      "codings": (codings, None)})
+        codings = Coding.select().where(Coding.interview == interview_id).count()
+        owner = (Owner.participant(current.participant) if current.participant_id
+                 else Owner.professional(current.professional))
+        discard(current, owner, reason,
+                {"transcript": (f"{len(current.transcript)} characters", None),
+                 "codings": (codings, None)})
 
 
 def _find(interview_id: int) -> Interview:

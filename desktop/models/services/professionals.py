@@ -14,6 +14,8 @@ from desktop.models.errors import NotFoundError, ValidationError
 from desktop.models.schema import Interview, Professional, Site, SurveyResponse, database
 from desktop.models.services.conflicts import update_versioned
 from desktop.models.services.participants import check_code, site_name
+from desktop.models.services.recycle_bin import Owner, check_reason, discard
+from desktop.models.services.users import require_lead
 from desktop.models.services.validation import clean_free_text, clean_text
 
 # Suggestions for the role field; any other role may be typed.
@@ -119,17 +121,19 @@ def _stored_fields(professional: Professional) -> dict[str, object]:
             "remarks": professional.remarks}
 
 
-def delete_professional(professional_id: int) -> None:
-    """Remove a professional who has no survey response; one with answers is kept, so a
-    finding never loses a respondent by a slip of the keyboard."""
+def delete_professional(professional_id: int, reason: object) -> None:
+    """Move a professional who has no survey response or interview to the recycle bin (a
+    lead's task, with a reason); one with answers is kept, so a finding never loses a
+    respondent by a slip of the keyboard."""
+    require_lead()
+    reason = check_reason(reason)
     with transaction():
         current = find_professional(professional_id)
         if SurveyResponse.select().where(SurveyResponse.professional == professional_id).exists():
             raise ValidationError("code", "error.professional_has_survey", code=current.code)
         if Interview.select().where(Interview.professional == professional_id).exists():
             raise ValidationError("code", "error.professional_has_interview", code=current.code)
-        current.delete_instance()
-        audit.record("professional", professional_id, "delete", {"code": (current.code, None)})
+        discard(current, Owner.professional(current), reason, {"code": (current.code, None)})
 
 
 def find_professional(professional_id: int) -> Professional:

@@ -25,6 +25,8 @@ from desktop.models.schema import (
 from desktop.models.services.conflicts import ConflictError, claim_version, conflict, field_label
 from desktop.models.services.instrument_library import LinkedInstrument, linked_instrument
 from desktop.models.services.participants import find_participant
+from desktop.models.services.recycle_bin import Owner, check_reason, discard
+from desktop.models.services.users import require_lead
 from desktop.models.services.validation import as_date, parse_date, parse_level, require_past
 
 
@@ -249,12 +251,18 @@ def response_dates(participant_id: int, instrument_key: str) -> dict[int, dt.dat
     }
 
 
-def delete_response(participant_id: int, moment_id: int, instrument_key: str) -> None:
+def delete_response(participant_id: int, moment_id: int, instrument_key: str,
+                    reason: object) -> None:
+    """Move a response with its answers to the recycle bin: a lead's task, with a reason."""
+    require_lead()
+    reason = check_reason(reason)
     existing = get_response(participant_id, moment_id, instrument_key)
     if existing is None:
         return
     with transaction():
-        audit.record("response", existing.response_id, "delete",
-                     {item: (_stored(v, existing.missing.get(item)), None)
-                      for item, v in existing.values.items()})
-        Response.delete().where(Response.id == existing.response_id).execute()
+        response = Response.get_or_none(Response.id == existing.response_id)
+        if response is None:  # deleted by someone else meanwhile
+            return
+        discard(response, Owner.participant(find_participant(participant_id)), reason,
+                {item: (_stored(v, existing.missing.get(item)), None)
+                 for item, v in existing.values.items()})

@@ -24,6 +24,7 @@ from desktop.models.services.instrument_library import (
     check_study_figures,
     ensure_instrument,
 )
+from desktop.models.services.users import require_lead
 from desktop.models.services.validation import clean_text, parse_date
 
 
@@ -144,6 +145,8 @@ def create_study(data: StudyInput) -> int:
 
 
 def update_study(study_id: int, data: StudyInput) -> None:
+    """Change the study, its sites, moments and instruments: a lead's task."""
+    require_lead()
     checked = _checked(data)
     with transaction():
         study = _study(study_id)

@@ -21,6 +21,8 @@ from desktop.models.files import write_text_atomically
 from desktop.models.schema import Professional, Site, Survey, SurveyAnswer, SurveyResponse
 from desktop.models.services.conflicts import ConflictError, claim_version, conflict, field_label
 from desktop.models.services.professionals import find_professional
+from desktop.models.services.recycle_bin import Owner, check_reason, discard
+from desktop.models.services.users import require_lead
 from desktop.models.services.validation import parse_date, parse_level, require_past
 from desktop.models.surveys import (
     APPLIED,
@@ -273,14 +275,20 @@ def get_survey_response(professional_id: int) -> StoredSurvey | None:
     )
 
 
-def delete_survey_response(professional_id: int) -> None:
+def delete_survey_response(professional_id: int, reason: object) -> None:
+    """Move a professional's survey response with its answers to the recycle bin: a lead's
+    task, with a reason."""
+    require_lead()
+    reason = check_reason(reason)
     stored = get_survey_response(professional_id)
     if stored is None:
         return
     with transaction():
-        audit.record("survey_response", stored.response_id, "delete",
-                     {key: (value, None) for key, value in _answers_of(stored.response_id).items()})
-        SurveyResponse.delete().where(SurveyResponse.id == stored.response_id).execute()
+        response = SurveyResponse.get_or_none(SurveyResponse.id == stored.response_id)
+        if response is None:  # deleted by someone else meanwhile
+            return
+        discard(response, Owner.professional(Professional.get_by_id(professional_id)), reason,
+                {key: (value, None) for key, value in _answers_of(response.id).items()})
 
 
 def survey_data(study_id: int, site_id: int | None = None) -> SurveyData:
@@ -308,7 +316,9 @@ def survey_data(study_id: int, site_id: int | None = None) -> SurveyData:
 def save_survey_definition(study_id: int, definition: SurveyDefinition,
                            expected_version: int | None = None) -> None:
     """Store the study's edited survey. Texts, new elements and a longer ranking are always
-    fine; removing what holds answers, or fewer places than ranks given, is refused."""
+    fine; removing what holds answers, or fewer places than ranks given, is refused. A lead's
+    task."""
+    require_lead()
     text = definition.to_json()
     parse_survey(text, "survey")  # built in code or typed in a form: the file rules hold too
     with transaction():
