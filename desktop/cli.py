@@ -12,12 +12,12 @@ from typing import Any
 
 from desktop import (
     __version__,
+    cli_audit,
     cli_backup,
     cli_check,
     cli_copy,
     cli_interviews,
     cli_privacy,
-    cli_users,
     i18n,
 )
 from desktop.i18n import tr
@@ -119,7 +119,7 @@ def _parser() -> argparse.ArgumentParser:
     copying = cli_copy.add_parsers(commands)
     backup = cli_backup.add_parsers(commands)
     cli_check.add_parser(commands)
-    cli_users.add_parser(commands)
+    cli_audit.add_parser(commands)
     for sub in (listing, importing, settings, showing, survey_export, survey_import,
                 professional_list, professional_add, *qualitative, *privacy, *backup,
                 *copying):
@@ -167,8 +167,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return cli_backup.run(target, args)
         if args.command == "check":
             return cli_check.run(target, args)
-        if args.command == "user":
-            return cli_users.run(target, args)
+        if args.command == "audit":
+            return cli_audit.run(target, args)
     except BrugmeterError as error:
         print(tr("cli.error", message=error.message), file=sys.stderr)
         return 1

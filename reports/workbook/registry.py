@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from reports.workbook.audit_sheet import audit_sheet
 from reports.workbook.columns import Sheet
 from reports.workbook.context import ExportContext
 from reports.workbook.definition_sheet import definitions_sheet
@@ -39,10 +40,15 @@ DATA_SHEETS: tuple[SheetKind, ...] = (
     definitions_sheet,
 )
 
+# The database's own history: in the workbook to read, never in a template or the SPSS files,
+# and never read back by the import (a file does not write the audit trail).
+TRAIL_SHEETS: tuple[SheetKind, ...] = (audit_sheet,)
 
-def data_sheets(ctx: ExportContext) -> list[Sheet]:
+
+def data_sheets(ctx: ExportContext, trail: bool = False) -> list[Sheet]:
+    """The data sheets, with the audit trail's after them when `trail` is asked for."""
     sheets: list[Sheet] = []
-    for kind in DATA_SHEETS:
+    for kind in DATA_SHEETS + (TRAIL_SHEETS if trail else ()):
         made = kind(ctx)
         sheets += made if isinstance(made, list) else [made]
     return sheets

@@ -124,7 +124,7 @@ def write_workbook(study_id: int, target: Path | str, progress: Progress | None 
     ctx = export_context(study_id, language)
     found = study_findings(study_id, alpha=alpha, language=ctx.language)
     findings = [sheet for kind in FINDINGS_SHEETS for sheet in kind(ctx, found)]
-    data = data_sheets(ctx)
+    data = data_sheets(ctx, trail=True)
     total = sum(sheet.expected_rows for sheet in findings + data) + len(findings + data) + 2
     result: dict[str, WorkbookResult] = {}
 

@@ -18,6 +18,7 @@ from desktop.i18n import tr
 from desktop.models import audit
 from desktop.models.database import transaction
 from desktop.models.services.studies import get_study
+from reports.workbook.audit_sheet import AUDIT_SHEET
 from reports.workbook.columns import Sheet
 from reports.workbook.context import ExportContext, export_context
 from reports.workbook.definition_sheet import definitions_sheet
@@ -192,7 +193,10 @@ def _layout(package: Package, report: ImportReport, ticker: _Ticker, sheets: lis
         else:
             report.note(title, "", "import.sheet_unknown_empty", sheet=title)
     computed = [title for name, titles in located.items() if name not in read
-                and name != "definitions" for title in titles if package.size(title) > 1]
+                and name not in ("definitions", AUDIT_SHEET) for title in titles
+                if package.size(title) > 1]
+    for title in located.get(AUDIT_SHEET, ()):  # the trail is the database's, never a file's
+        report.note(title, "", "import.audit_skipped")
     if computed:
         report.note("", "", "import.sheet_computed", sheets=", ".join(computed))
     return located
@@ -205,7 +209,7 @@ def _import(package: Package, report: ImportReport, study_id: int | None,
         study_id = _study(plan, report, study_id, study_name)
         ctx = export_context(study_id)
         _refuse_other_versions(plan, report, ctx)
-        sheets = data_sheets(ctx)
+        sheets = data_sheets(ctx, trail=True)
         read = ["participants", "professionals", "bridge",
                 *(f"q_{linked.definition.key}" for linked in ctx.questionnaires),
                 "survey", "actions", "transcripts", "interviews", "qual_codes", "codings"]
