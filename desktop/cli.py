@@ -16,6 +16,7 @@ from desktop import (
     cli_backup,
     cli_check,
     cli_copy,
+    cli_double_entry,
     cli_interviews,
     cli_privacy,
     i18n,
@@ -119,6 +120,7 @@ def _parser() -> argparse.ArgumentParser:
     copying = cli_copy.add_parsers(commands)
     backup = cli_backup.add_parsers(commands)
     cli_check.add_parser(commands)
+    cli_double_entry.add_parser(commands)
     cli_audit.add_parser(commands)
     for sub in (listing, importing, settings, showing, survey_export, survey_import,
                 professional_list, professional_add, *qualitative, *privacy, *backup,
@@ -167,6 +169,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return cli_backup.run(target, args)
         if args.command == "check":
             return cli_check.run(target, args)
+        if args.command == "double-entry":
+            return cli_double_entry.run(target, args)
         if args.command == "audit":
             return cli_audit.run(target, args)
     except BrugmeterError as error:

@@ -11,8 +11,16 @@ from PySide6.QtCore import QSettings, Qt
 from PySide6.QtWidgets import QApplication
 
 from desktop import i18n
+from desktop.models import audit
 from desktop.models.schema import Response, ResponseValue
-from desktop.models.services import participants, professionals, quality, studies, surveys
+from desktop.models.services import (
+    double_entry,
+    participants,
+    professionals,
+    quality,
+    studies,
+    surveys,
+)
 from desktop.models.services.responses import save_response
 from desktop.views import background
 from desktop.views.main_window import MainWindow, default_pages
@@ -57,6 +65,11 @@ def planted(db):
     definition = surveys.study_survey(study_id).definition
     surveys.save_survey_response(ids["P0001"], surveys.SurveyAnswers(
         ranks={definition.element_keys[0]: 1}))
+    audit.set_current_user("tweede")  # a blind second entry of AL-001's m6 form, one slip
+    double_entry.save_second_entry(ids["AL-001"], moment["m6"], "bridge", dt.date(2018, 7, 9),
+                                   {pillar: 4 if pillar == "huisvesting" else 3
+                                    for pillar in PILLARS})
+    audit.set_current_user(None)
     return study, ids, moment, early
 
 

@@ -107,7 +107,8 @@ def test_missing_moments_are_the_due_ones_of_those_taking_part(qstudy):
          "1 van 2 instrumenten niet ingevuld; de meting was te verwachten vanaf 08-07-2018."),
     ]
     assert report.counts == {"missing_moments": 6, "date_order": 0, "impossible_jumps": 0,
-                             "duplicate_codes": 0, "incomplete_responses": 0}
+                             "duplicate_codes": 0, "incomplete_responses": 0,
+                             "double_entry_agreement": 0, "double_entry_waiting": 0}
     first = report.findings[0]
     assert (first.participant_ids, first.moment_id, first.instrument_key) == (
         (nothing,), _moment(qstudy, "intake"), "bridge")
@@ -351,6 +352,8 @@ def test_check_prints_the_report_grouped_with_counts_and_exits_3_on_errors(plant
         "Onwaarschijnlijke sprongen op de Brug: 0\n\n"
         "Codes die op elkaar lijken: 0\n\n"
         "Onvolledig ingevulde instrumenten: 0\n\n"
+        "Overeenstemming bij dubbele invoer: 0\n\n"
+        "Wacht op tweede invoer of oplossing: 0\n\n"
         "Samenvatting: 1 fouten, 0 waarschuwingen, 0 om na te kijken.\n")
     assert main(["check", "--db", path, "--as-of", "1-8-2018", "--lang", "en"]) == 3
     text = capsys.readouterr().out
@@ -367,7 +370,8 @@ def test_check_json_for_scripts(planted, capsys):
     found = json.loads(capsys.readouterr().out)
     assert found["study"] == "Kwaliteit" and found["as_of"] == "2018-08-01"
     assert found["counts"] == {"missing_moments": 1, "date_order": 1, "impossible_jumps": 0,
-                               "duplicate_codes": 0, "incomplete_responses": 0}
+                               "duplicate_codes": 0, "incomplete_responses": 0,
+                               "double_entry_agreement": 0, "double_entry_waiting": 0}
     assert found["severities"] == {"error": 1, "warning": 1, "review": 0}
     missing, early = found["findings"]
     assert early == {

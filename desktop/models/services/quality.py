@@ -26,6 +26,7 @@ from desktop.models.errors import NotFoundError
 from desktop.models.instruments import InstrumentDefinition
 from desktop.models.schema import PARTICIPATING_STATUSES, Participant, Professional, database
 from desktop.models.scoring import score_matrix
+from desktop.models.services import double_entry
 from desktop.models.services.instrument_library import study_instrument, study_questionnaires
 from desktop.models.services.studies import MomentInfo, get_study
 from desktop.models.services.surveys import SURVEY_KEY, study_survey
@@ -557,3 +558,43 @@ def _partial_surveys(data: StudyData) -> Iterator[Finding]:
              "steps_total": len(definition.step_keys)},
             instrument=definition.title(), professional_ids=(professional_id,),
             record=("survey_response", response_id))
+
+
+# double data entry --------------------------------------------------------------------------
+AGREEMENT_WARNING = 0.95  # an assistant whose entries agree on fewer fields than this
+
+
+@check("double_entry_agreement")
+def double_entry_agreement(data: StudyData) -> Iterator[Finding]:
+    """Per assistant, as first and as second typist, the fields (date and items) of their
+    double-entered forms both entries agreed on: a warning below AGREEMENT_WARNING."""
+    for row in double_entry.agreement(data.study_id):
+        yield Finding("double_entry_agreement",
+                      "warning" if row.rate < AGREEMENT_WARNING else "review", row.assistant,
+                      f"quality.double_entry.agreement_{row.role}",
+                      {"agreed": row.agreed, "fields": row.fields, "forms": row.forms,
+                       "percent": int(100 * row.rate)})
+
+
+@check("double_entry_waiting")
+def double_entry_waiting(data: StudyData) -> Iterator[Finding]:
+    """Once a study enters forms twice: each form whose entries differ and wait for a
+    resolution (warning), and per instrument, moment and first typist how many forms still
+    wait for their second entry."""
+    if not double_entry.in_use(data.study_id):
+        return
+    second: dict[tuple[str, int, str], list[double_entry.WaitingForm]] = defaultdict(list)
+    for form in double_entry.waiting_forms(data.study_id):
+        if form.state == "second_entry":
+            second[form.instrument_key, form.moment_id, form.first_by].append(form)
+            continue
+        yield Finding("double_entry_waiting", "warning", form.code,
+                      "quality.double_entry.to_resolve", {"first": form.first_by},
+                      moment=form.moment, instrument=form.title,
+                      participant_ids=(form.participant_id,), moment_id=form.moment_id,
+                      instrument_key=form.instrument_key, record=("response", form.response_id))
+    for (key, moment_id, first_by), forms in second.items():
+        yield Finding("double_entry_waiting", "review", first_by,
+                      "quality.double_entry.waiting", {"forms": len(forms)},
+                      moment=forms[0].moment, instrument=forms[0].title, moment_id=moment_id,
+                      instrument_key=key)
