@@ -169,3 +169,13 @@ def test_the_cli_gives_the_same_figures_on_postgresql_as_on_sqlite(postgres_data
     assert on_postgresql["response"]["participated"] == 60
     open_database(url)
     assert Participant.select().count() > 60  # the approached ones too
+
+
+def test_the_cli_says_a_wrong_password_in_one_line(postgres_cluster, team_database, capsys):
+    wrong = _address(postgres_cluster, team_database, "fout").url(with_password=True)
+    assert cli.main(["findings", "--db", wrong]) == 1
+    error = capsys.readouterr().err.strip()
+    assert len(error.splitlines()) == 1 and "Verkeerde gebruikersnaam of wachtwoord" in error
+    assert "fout" not in error
+    assert cli.main(["--lang", "en", "findings", "--db", "postgresql://x@127.0.0.1:1/b"]) == 1
+    assert "cannot be reached" in capsys.readouterr().err
