@@ -85,6 +85,7 @@ class EntryPage(Page):
 
     def attach_form(self, form: InstrumentForm) -> None:
         form.saved.connect(self._saved)
+        form.second_entry_changed.connect(lambda _active: self._update_tabs())
 
     def refresh(self) -> None:
         """Reload codes and moments; the form is reloaded only when it holds nothing unsaved."""
@@ -112,9 +113,11 @@ class EntryPage(Page):
         return self._moments[index].id if 0 <= index < len(self._moments) else None
 
     def _update_tabs(self) -> None:
-        """Mark each moment where the current form's instrument is filled in, with its date."""
+        """Mark each moment where the current form's instrument is filled in, with its date
+        (not while it is entered a second time: that is blind)."""
         dates = (responses.response_dates(self.participant_id, self.form.definition.key)
-                 if self.participant_id is not None and self.form is not None else {})
+                 if self.participant_id is not None and self.form is not None
+                 and not self.form.second_entry.active else {})
         for index, moment in enumerate(self._moments):
             date = dates.get(moment.id)
             text = (tr("entry.page.moment_measured", moment=moment.name, date=format_date(date))

@@ -30,6 +30,7 @@ from desktop.models.services import participants, responses, studies
 from desktop.models.services.responses import StoredResponse
 from desktop.views import shortcuts, theme
 from desktop.views.conflict_dialog import save_resolving_conflicts
+from desktop.views.second_entry import SecondEntryMode
 from desktop.views.widgets import (
     DateLineEdit,
     add_save_shortcuts,
@@ -252,6 +253,7 @@ class InstrumentForm(QWidget):
     questions)."""
 
     saved = Signal(int, int, str)
+    second_entry_changed = Signal(bool)  # the blind second-entry mode switched on or off
 
     def __init__(self, study_id: int, definition: InstrumentDefinition,
                  parent: QWidget | None = None, cutoff: Cutoff | None = None,
@@ -305,6 +307,7 @@ class InstrumentForm(QWidget):
         self.mark_missing_button.setToolTip(shortcuts.with_shortcut(
             tr(f"{self.texts}.mark_missing_tip", reason=reason), shortcuts.MARK_EMPTY_MISSING))
         self.mark_missing_button.clicked.connect(self.mark_empty_missing)
+        self.second_entry = SecondEntryMode(self)
         self._build_layout()
         self._wire()
         add_save_shortcuts(self, self._save_slot)
@@ -364,6 +367,9 @@ class InstrumentForm(QWidget):
         buttons = QHBoxLayout()
         buttons.addWidget(self.save_button)
         buttons.addWidget(self.mark_missing_button)
+        buttons.addWidget(self.second_entry.button)
+        buttons.addWidget(self.second_entry.resolve_button)
+        buttons.addWidget(self.second_entry.state)
         buttons.addWidget(self.general_error, 1)
         self.general_error.setSizePolicy(QSizePolicy.Policy.Expanding,
                                          QSizePolicy.Policy.Preferred)
@@ -381,7 +387,8 @@ class InstrumentForm(QWidget):
         self.legend.setVisible(bool(self.legend.text()))
         self.mark_missing_button.setVisible(bool(self.definition.missing_reasons))
         chain = ([self.date] + [row.input for row in self.rows]
-                 + [self.save_button, self.mark_missing_button])
+                 + [self.save_button, self.mark_missing_button, self.second_entry.button,
+                    self.second_entry.resolve_button])
         set_tab_chain(chain)
 
     def _wire(self) -> None:
@@ -453,10 +460,14 @@ class InstrumentForm(QWidget):
         if participant_id is None or moment_id is None:
             self.heading.setText(tr("entry.form.no_participant"))
             self._fill(None, "", "")
+            self.second_entry.show_state()
             return
         self._code = participants.get_participant(participant_id).code
         moment = next(m for m in studies.get_study(self.study_id).moments if m.id == moment_id)
         self._moment_name = moment.name
+        if self.second_entry.active:  # blind: nothing of the first entry is read
+            self.second_entry.load()
+            return
         existing = responses.get_response(participant_id, moment_id, self.definition.key)
         self.heading.setText(tr(f"{self.texts}.heading", code=self._code, moment=moment.name,
                                 title=self.definition.title()))
@@ -466,6 +477,7 @@ class InstrumentForm(QWidget):
             self._fill(None, self._session_dates[moment_id], "session")
         else:
             self._fill(None, dt.date.today().isoformat(), "today")
+        self.second_entry.show_state()
         self.focus_date()
 
     def _fill(self, existing: StoredResponse | None, date_text: str, note: str) -> None:
@@ -526,6 +538,8 @@ class InstrumentForm(QWidget):
         """Store the whole response in one service call; True when it was stored."""
         if self.participant_id is None or self.moment_id is None:
             return False
+        if self.second_entry.active:
+            return self.second_entry.save()
         answers = self.answers()
         self.date.complete(self._default_year)
         participant_id, moment_id, date = self.participant_id, self.moment_id, \

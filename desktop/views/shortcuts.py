@@ -26,6 +26,8 @@ PREVIOUS_MOMENT: Shortcut = "Ctrl+PgUp"
 MARK_EMPTY_MISSING: Shortcut = "Ctrl+0"  # every empty item: the first missing reason (0 = one)
 INSTRUMENT_SETTINGS: Shortcut = "Ctrl+I"  # the study's cut-off and norm group of a questionnaire
 IMPORT_INSTRUMENT: Shortcut = "Ctrl+Shift+I"  # read an instrument definition file
+SECOND_ENTRY: Shortcut = "Ctrl+Shift+D"  # a form's blind second entry ("dubbele invoer"), on/off
+RESOLVE_DIFFERENCES: Shortcut = "Ctrl+Shift+R"  # the two entries' differences of a form
 INSERT_ROW: Shortcut = "Ins"
 DELETE_ROW: Shortcut = "Del"
 ERASE_PARTICIPANT: Shortcut = "Ctrl+Shift+Del"  # GDPR erasure of the chosen participant
