@@ -15,6 +15,7 @@ from desktop.models.schema import AuditEntry
 from desktop.models.services import bridge, double_entry
 from desktop.views.bridge_page import BridgePage
 from desktop.views.double_entry_dialog import ResolutionDialog
+from desktop.views.overview_page import OverviewPage
 
 PILLARS = ("gezinsstabiliteit", "sociaal_netwerk", "huisvesting", "opleiding", "gezondheid",
            "schulden", "sparen", "inkomen")
@@ -191,3 +192,26 @@ def test_differences_resolved_later_from_the_form_in_english(qtbot, page, entere
     _key(qtbot, Qt.Key.Key_PageUp, Qt.KeyboardModifier.ControlModifier)  # back to the intake
     assert form.second_entry.state.text() == "Entered twice and verified ✓"
     assert not form.second_entry.resolve_button.isVisible()
+
+
+def test_the_overview_shows_waiting_forms_and_agreement_once_forms_are_entered_twice(
+        qtbot, study, entered):
+    page = OverviewPage(study.id)
+    qtbot.addWidget(page)
+    page.show()
+    page.refresh()
+    assert not page.double_entry.isVisible()  # no double entry in this study (yet)
+    audit.set_current_user("bram")
+    double_entry.save_second_entry(entered.id, study.moments[0].id, "bridge", DAY,
+                                   dict(zip(PILLARS, map(int, "34251523"), strict=True)))
+    page.refresh()
+    assert page.double_entry.isVisible()
+
+    def rows(model) -> list[list[str]]:
+        return [[model.index(row, column).data() for column in range(model.columnCount())]
+                for row in range(model.rowCount())]
+
+    assert rows(page.waiting_model) == [["Brug naar Zelfredzaamheid®", "Intake", "anna", "0",
+                                         "1"]]
+    assert rows(page.agreement_model) == [["anna", "eerste invoer", "1", "9", "8", "89%"],
+                                          ["bram", "tweede invoer", "1", "9", "8", "89%"]]

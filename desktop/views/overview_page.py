@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
 
 from desktop.i18n import tr
 from desktop.models.errors import BrugmeterError
-from desktop.models.services import participants, progress, studies
+from desktop.models.services import double_entry, participants, progress, studies
 from desktop.views import theme
 from desktop.views.page import Page
 
@@ -128,6 +128,16 @@ class OverviewPage(Page):
             self.tables[name] = self._table(model)
             box.addWidget(self.tables[name])
             column.addWidget(group)
+        self.waiting_model = CountTableModel(self)
+        self.agreement_model = CountTableModel(self)
+        self.double_entry = QGroupBox(tr("double_entry.overview.title"))
+        box = QVBoxLayout(self.double_entry)
+        for name, model in (("waiting", self.waiting_model), ("agreement", self.agreement_model)):
+            box.addWidget(QLabel(tr(f"double_entry.cli.{name}")))
+            self.tables[name] = self._table(model)
+            box.addWidget(self.tables[name])
+        box.addStretch(1)
+        column.addWidget(self.double_entry)
         column.addStretch(1)
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
@@ -202,3 +212,22 @@ class OverviewPage(Page):
             [[site or tr("shell.overview.no_site"),
               *(data.by_site.get(site, {}).get(n, 0) for n in names)] for site in sites],
         )
+        self._show_double_entry()
+
+    def _show_double_entry(self) -> None:
+        """Forms waiting for a second entry or a resolution, and each typist's agreement —
+        only in a study that enters its forms twice (else every form would be 'waiting')."""
+        in_use = double_entry.in_use(self.study_id)
+        self.double_entry.setVisible(in_use)
+        if not in_use:
+            return
+        self.waiting_model.set_rows(
+            [tr(f"double_entry.cli.{key}") for key in ("instrument", "moment", "first_by",
+                                                       "second_entry", "resolution")],
+            [[row.title, row.moment, row.first_by, row.second_entry, row.resolution]
+             for row in double_entry.waiting_summary(self.study_id)])
+        self.agreement_model.set_rows(
+            [tr(f"double_entry.cli.{key}") for key in ("assistant", "role", "forms", "fields",
+                                                       "agreed")] + ["%"],
+            [[row.assistant, tr(f"double_entry.role.{row.role}"), row.forms, row.fields,
+              row.agreed, Fraction(row.rate)] for row in double_entry.agreement(self.study_id)])
