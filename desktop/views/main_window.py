@@ -188,6 +188,8 @@ class MainWindow(QMainWindow):
         tools_menu = self.menuBar().addMenu(tr("quality.menu.tools"))
         tools_menu.addAction(self._action("data_quality", self.show_data_quality,
                                           shortcuts.DATA_QUALITY, "quality.action.open"))
+        tools_menu.addAction(self._action("audit_trail", self.show_audit_trail,
+                                          shortcuts.AUDIT_TRAIL, "audit.action.open"))
 
         help_menu = self.menuBar().addMenu(tr("shell.menu.help"))
         help_menu.addAction(self._action("about", self.show_about))
@@ -318,6 +320,12 @@ class MainWindow(QMainWindow):
         window.raise_()
         window.activateWindow()
         window.refresh()
+
+    def show_audit_trail(self, code: str | None = None) -> None:
+        """The Audit trail window (one per main window), narrowed to a participant if given."""
+        from desktop.views.audit_window import open_audit_window  # when first needed
+
+        open_audit_window(self, self.study_id, code)
 
     def _request_language(self, code: str) -> None:
         if code != i18n.language():

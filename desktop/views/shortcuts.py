@@ -83,6 +83,8 @@ IMPORT_WORKBOOK: Shortcut = "Ctrl+Shift+L"  # load a workbook: "laden" in Dutch
 DATA_QUALITY: Shortcut = "Ctrl+Shift+K"
 REFRESH_QUALITY: Shortcut = "F5"  # run the checks again (bound to that window only)
 OPEN_FINDING: tuple[Shortcut, ...] = ("Return", "Enter")  # the finding's record, in the list
+# The Audit trail window (Extra → Audit trail); A for audit, in Dutch and English alike.
+AUDIT_TRAIL: Shortcut = "Ctrl+Shift+A"
 
 # Ctrl+1 … Ctrl+9: the first nine entries of the main window's navigation.
 GO_TO_PAGE: tuple[Shortcut, ...] = tuple(f"Ctrl+{number}" for number in range(1, 10))

@@ -225,11 +225,17 @@ def save_second_entry(participant_id: int, moment_id: int, instrument_key: str,
 
 
 def _mark(response: Response, state: str) -> None:
-    """The response's verification state, audited; its version stays (no value changed)."""
-    if response.verification != state:
+    """The response's verification state, audited; its version stays (no value changed). The
+    UPDATE holds only while the version read is still stored: a first entry changed by a save
+    in between can no longer be called verified, so it is left to resolve."""
+    if response.verification == state:
+        return
+    if not Response.update(verification=state).where(
+            (Response.id == response.id) & (Response.version == response.version)).execute():
+        state = TO_RESOLVE
         Response.update(verification=state).where(Response.id == response.id).execute()
-        audit.record("response", response.id, "update",
-                     {"verification": (response.verification, state)})
+    audit.record("response", response.id, "update",
+                 {"verification": (response.verification, state)})
 
 
 def _stored(value: int | None, reason: str | None) -> str | None:
