@@ -4,6 +4,7 @@ the open participant's goal-action plan below them."""
 from __future__ import annotations
 
 from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt
+from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
@@ -20,6 +21,8 @@ from desktop.i18n import tr
 from desktop.models.services import participants, studies
 from desktop.views import erasure_dialog, shortcuts, theme
 from desktop.views.actions_panel import ActionsPanel
+from desktop.views.audit_window import open_audit_window
+from desktop.views.lead_only import restrict
 from desktop.views.page import Page
 from desktop.views.participant_editor import ParticipantEditor
 from desktop.views.participant_table_model import (
@@ -62,6 +65,7 @@ class ParticipantsPage(Page):
         self.erase_button = QPushButton(tr("privacy.erase_button"))
         self.erase_button.setToolTip(shortcuts.with_shortcut(tr("privacy.erase_tooltip"),
                                                              shortcuts.ERASE_PARTICIPANT))
+        restrict(self.erase_button)  # the erasure: a lead's task
         # Reached by its shortcut; kept out of the Tab chain between the list and the form.
         self.erase_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.table = QTableView()
@@ -125,6 +129,10 @@ class ParticipantsPage(Page):
         self.erase_button.clicked.connect(self.erase_participant)
         add_shortcut(self.list_pane, shortcuts.ERASE_PARTICIPANT, self.erase_participant)
         self.table.activated.connect(self._edit_index)
+        trail = QAction(tr("audit.participants.open"), self.table)  # right-click or Menu key
+        trail.triggered.connect(self.show_audit_trail)
+        self.table.addAction(trail)
+        self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
         self.editor.saved.connect(self._saved)
         self.actions.status_message.connect(self.status_message)
         for key in (shortcuts.NEW_PARTICIPANT, shortcuts.INSERT_ROW):
@@ -216,6 +224,15 @@ class ParticipantsPage(Page):
             self.actions.show_participant(None)
             self.refresh()
             self.status_message.emit(tr("privacy.erased", code=code))
+
+    def show_audit_trail(self) -> None:
+        """The Audit trail window narrowed to the participant chosen in the list."""
+        participant_id = self.selected_participant_id()
+        if participant_id is None:
+            self.status_message.emit(tr("privacy.no_selection"))
+            return
+        code = self.model.row_at(self.model.row_of(participant_id)).code
+        open_audit_window(self.window(), self.study_id, code)
 
     def confirm_discard(self) -> bool:
         """True when both forms may be left (each asks about its own unsaved input)."""

@@ -34,7 +34,7 @@ from desktop.models.schema import (
 # The tables the services write entries for, in the order the filter offers them.
 TRAIL_TABLES = ("participant", "response", "action", "interview", "coding", "professional",
                 "survey_response", "study", "site", "moment", "instrument", "study_instrument",
-                "survey", "action_type", "code_category", "code", "narrative")
+                "survey", "action_type", "code_category", "code", "narrative", "user")
 CHUNK = 2000  # entries resolved together when the whole trail is streamed
 _CODE_FIELDS = ("code", "participant", "professional", "interview")  # for deleted records
 
