@@ -219,6 +219,21 @@ def test_a_resolution_from_an_older_version_is_a_conflict(dstudy):
     assert Response.get_by_id(response_id).verification == "verified"
 
 
+def test_a_verified_form_changed_afterwards_is_to_resolve_again(dstudy):
+    pid = _person(dstudy, "AL-001")
+    response_id = _first(dstudy, pid)
+    assert _second(dstudy, pid).verified
+    _first(dstudy, pid, user="carla", wonen=5)  # a correction after the verification
+    comparison = double_entry.compare(response_id)
+    assert comparison.verification == "to_resolve"
+    assert [(d.field, d.first, d.second) for d in comparison.differences] == [("wonen", "5", "3")]
+    assert ("update", "verification", "verified", "to_resolve", "carla") in [
+        (r.action, r.field, r.old_value, r.new_value, r.user) for r in AuditEntry.select()
+        .where(AuditEntry.record_id == response_id)]
+    double_entry.resolve(response_id, {"wonen": "5"}, comparison.version)  # the paper says 5
+    assert Response.get_by_id(response_id).verification == "verified"
+
+
 def _plant(study) -> None:
     """Anna and bram type first entries; bram, carla and anna the second ones."""
     one, two, three = (_person(study, code) for code in ("AL-001", "AL-002", "AL-003"))

@@ -164,14 +164,20 @@ def save_response(participant_id: int, moment_id: int, instrument_key: str,
         if action == "update" and not changes:
             return response.id
         if action == "update":
+            # a verified form changed afterwards is checked against its second entry again
+            reopened = {"verification": "to_resolve"} if response.verification == "verified" \
+                else {}
             if not claim_version(Response, response.id, expected_version, assessed_on=date,
                                  entered_by=user,
-                                 entered_at=dt.datetime.now().replace(microsecond=0)):
+                                 entered_at=dt.datetime.now().replace(microsecond=0),
+                                 **reopened):
                 stored = Response.get_by_id(response.id)
                 raise _conflict(stored, definition, (date, new_values),
                                 (parse_date(stored.assessed_on, "assessed_on"),
                                  _stored_answers(response.id)))
             ResponseValue.delete().where(ResponseValue.response == response.id).execute()
+            if reopened:
+                changes["verification"] = ("verified", "to_resolve")
         ResponseValue.insert_many([
             {"response": response.id, "item": item, "value": value, "missing_reason": reason}
             for item, (value, reason) in checked.items()
