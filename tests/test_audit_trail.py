@@ -5,6 +5,9 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import shutil
+import sqlite3
+from pathlib import Path
 
 import openpyxl
 import peewee as pw
@@ -12,7 +15,7 @@ import pytest
 
 from desktop.cli import main
 from desktop.models import audit
-from desktop.models.database import transaction
+from desktop.models.database import close_database, open_database, transaction
 from desktop.models.errors import StorageError
 from desktop.models.schema import AuditEntry, ErasurePermit, database
 from desktop.models.services import (
@@ -170,6 +173,25 @@ def test_sqlite_drop_of_the_guard_is_the_only_way_around_it(planted):
     triggers = {name for (name,) in database.execute_sql(
         "SELECT name FROM sqlite_master WHERE type = 'trigger'").fetchall()}
     assert {"audit_entry_no_update", "audit_entry_no_delete"} <= triggers
+
+
+@pytest.mark.sqlite_only("an older file: SQLite's own")
+def test_a_file_of_an_older_schema_gets_the_guard_when_migrated(tmp_path, backend):
+    path = tmp_path / "oud.sqlite"
+    shutil.copy(Path(__file__).parent / "data" / "brugmeter-schema-v1.sqlite", path)
+    open_database(path)
+    audit.record("study", 1, "update", {"name": ("Pilot v1", "Pilot v1 (gemigreerd)")})
+    count = AuditEntry.select().count()
+    with pytest.raises(pw.IntegrityError, match="append-only"), database.atomic():
+        database.execute_sql("DELETE FROM audit_entry")
+    with pytest.raises(pw.IntegrityError, match="append-only"), database.atomic():
+        database.execute_sql("UPDATE audit_entry SET \"user\" = 'x'")
+    assert AuditEntry.select().count() == count
+    close_database()
+    raw = sqlite3.connect(path)  # another program, the same refusal
+    with pytest.raises(sqlite3.IntegrityError, match="append-only"):
+        raw.execute("DELETE FROM audit_entry")
+    raw.close()
 
 
 @pytest.mark.postgresql_only
