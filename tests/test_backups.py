@@ -204,6 +204,39 @@ def test_daily_backup_once_a_day_and_not_for_a_new_file(db_path, tmp_path):
     assert [backup.kind for backup in backups.list_backups(db_path)] == ["daily", "daily"]
 
 
+def _daily_backups_on_a_tmpfs(study_file: Path, folder: Path, size: str) -> str:
+    """Open a copy of the study on a tmpfs of `size` (in a private mount namespace) and say
+    how many backups it has then; skip where the container cannot mount one."""
+    opener = ("import sys; from pathlib import Path; "
+              "from desktop.models.database import open_database; "
+              "from desktop.models.backups import list_backups; "
+              "open_database(sys.argv[1]); print(len(list_backups(Path(sys.argv[1]))))")
+    script = (f"mount -t tmpfs -o size={size} brugmeter-small {folder} && "
+              f"cp {study_file} {folder}/ && "
+              f"{sys.executable} -c '{opener}' {folder}/{study_file.name}")
+    environment = {**os.environ, "PYTHONPATH": str(ROOT), "PYTHONDONTWRITEBYTECODE": "1",
+                   "BRUGMETER_DATA_DIR": str(folder.parent),
+                   "XDG_CONFIG_HOME": str(folder.parent / "config")}
+    try:
+        run = subprocess.run(["unshare", "--mount", "sh", "-c", script], capture_output=True,
+                             text=True, timeout=120, env=environment)
+    except (OSError, subprocess.SubprocessError) as error:
+        pytest.skip(f"cannot mount a tmpfs here: {error}")
+    if "mount" in run.stderr or "unshare" in run.stderr:
+        pytest.skip(f"cannot mount a tmpfs here: {run.stderr.strip()}")
+    assert run.returncode == 0, run.stderr
+    return run.stdout.strip()
+
+
+def test_no_daily_backup_that_would_take_the_last_free_space(closed_study, tmp_path):
+    """On a nearly full disk the study opens without its daily copy; with room, it gets one."""
+    small, large = tmp_path / "small", tmp_path / "large"
+    small.mkdir()
+    large.mkdir()
+    assert _daily_backups_on_a_tmpfs(closed_study, small, "4m") == "0"
+    assert _daily_backups_on_a_tmpfs(closed_study, large, "100m") == "1"
+
+
 def test_automatic_backup_follows_the_clock_and_thins_the_folder(db_path, study):
     start = dt.datetime(2026, 1, 1, 9, 0)
     made = [backups.automatic_backup(current_database(), now=start + dt.timedelta(hours=hour))

@@ -38,6 +38,7 @@ _NAME = re.compile(r"(?P<stem>.+)-(?P<kind>daily|manual|before-restore|before-v\
                    r"-(?P<stamp>\d{8}T\d{6})(?:-\d+)?\.sqlite")
 _STAMP = "%Y%m%dT%H%M%S"
 _SIDECARS = ("-wal", "-shm", "-journal")  # SQLite's files beside a database
+MIN_FREE = 64 * 1024 * 1024  # free bytes an automatic backup always leaves on the disk
 SHOWN = "%d-%m-%Y %H:%M"  # a backup's time as the user reads it
 
 
@@ -231,10 +232,23 @@ def automatic_backup(db: pw.Database | None, *, now: dt.datetime | None = None) 
     if not isinstance(db, pw.SqliteDatabase) or not _holds_a_study(db):
         return None
     now = now or dt.datetime.now()
-    newest = list_backups(Path(db.database))
+    path = Path(db.database)
+    newest = list_backups(path)
     if newest and newest[0].made_at.date() >= now.date():
         return None
+    if not _room_for_a_copy(path, backup_folder(path)):
+        log.warning("no daily backup of %s: too little free disk space left", path)
+        return None
     return make_backup(db, DAILY, now=now)
+
+
+def _room_for_a_copy(database_file: Path, folder: Path) -> bool:
+    """An automatic copy must not take the space the next saves need: after it, at least as
+    much as the database's size (and MIN_FREE) must be left on the folder's disk."""
+    existing = next(parent for parent in (folder, *folder.parents) if parent.exists())
+    size = sum(Path(f"{database_file}{suffix}").stat().st_size
+               for suffix in ("", "-wal") if Path(f"{database_file}{suffix}").exists())
+    return shutil.disk_usage(existing).free - size >= max(size, MIN_FREE)
 
 
 def backup_if_due(db: pw.Database) -> None:
