@@ -282,11 +282,11 @@ def test_delete_in_the_table_asks_first(qtbot, page, participant, types, monkeyp
     plan.table.setFocus()
     plan.table.setCurrentIndex(plan.proxy.index(1, 0))
     questions = []
-    monkeypatch.setattr(plan, "confirm_delete", lambda q: questions.append(q) or False)
+    monkeypatch.setattr(plan, "delete_reason", lambda q: questions.append(q))
     qtbot.keyClick(plan.table, Qt.Key.Key_Delete)
     assert questions == ["De actie 'Budgetplan opstellen' van 01-04-2018 verwijderen?"]
     assert len(actions.participant_actions(participant.id)) == 2
-    monkeypatch.setattr(plan, "confirm_delete", lambda q: True)
+    monkeypatch.setattr(plan, "delete_reason", lambda q: "dubbel ingevoerd")
     qtbot.keyClick(plan.table, Qt.Key.Key_Delete)
     (left,) = actions.participant_actions(participant.id)
     assert left.agreed_on == dt.date(2018, 3, 1) and plan.model.rowCount() == 1

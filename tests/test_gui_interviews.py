@@ -469,8 +469,8 @@ def test_delete_asks_and_clears_the_undo_history(qtbot, page, demo, monkeypatch)
     row = _row(demo.id, ("Codeur A",))
     page.open_interview(row.id)
     page.code_whole_interview(codebook.codebook(demo.id).codes[0].id)
-    answers = [False, True]
-    monkeypatch.setattr(page, "confirm_delete", lambda subject, number: answers.pop(0))
+    answers = [None, "verkeerde deelnemer"]
+    monkeypatch.setattr(page, "delete_reason", lambda subject, number: answers.pop(0))
     page.editor.delete_button.click()
     assert row.id in {r.id for r in interviews.interview_rows(demo.id)}
     page.editor.delete_button.click()
@@ -647,7 +647,7 @@ def test_an_undo_the_database_no_longer_allows_is_shown_and_dropped(qtbot, page,
     page.code_whole_interview(codebook.codebook(demo.id).codes[0].id)
     page.open_interview(second.id)
     page.code_whole_interview(codebook.codebook(demo.id).codes[0].id)
-    interviews.delete_interview(first.id)  # as if from another window
+    interviews.delete_interview(first.id, "dubbel")  # as if from another window
     page.undo()  # the second interview's coding: fine
     assert codings.interview_codings(second.id, CODER) == []
     page.undo()  # the first's: gone with its interview

@@ -250,11 +250,11 @@ def test_delete_asks_and_a_professional_with_a_survey_is_kept(qtbot, page, peopl
     surveys.save_survey_response(people[0], surveys.SurveyAnswers(ranks={"small_steps": 1}))
     shown = []
     monkeypatch.setattr(error_dialog, "show_error", lambda _parent, error: shown.append(error))
-    monkeypatch.setattr(page.editor, "confirm_delete", lambda _code: True)
+    monkeypatch.setattr(page.editor, "delete_reason", lambda _code: "vertrokken")
     page.open_professional(people[0])
     page.editor.delete_button.click()
     assert "ingevulde enquête" in shown[0].message and page.model.rowCount() == 2
-    monkeypatch.setattr(page.survey, "confirm_delete", lambda: True)
+    monkeypatch.setattr(page.survey, "delete_reason", lambda: "dubbel ingevoerd")
     page.survey.delete_button.click()
     assert surveys.get_survey_response(people[0]) is None
     page.editor.delete_button.click()

@@ -165,6 +165,7 @@ def test_the_bin_keeps_the_rows_as_they_were(records):
     assert sorted((c["table"], c["row"]["coder"]) for c in stored["children"]) == [
         ("coding", "A"), ("coding", "B")]
     [binned] = recycle_bin.deleted_records(records.study_id)
-    assert binned.detail == "2018-08-01"
+    assert binned.detail == "01-08-2018"
     bridge.delete_assessment(records.participant_id, records.intake_id, REASON)
-    assert recycle_bin.deleted_records(records.study_id)[0].detail.startswith("Brug")
+    assert recycle_bin.deleted_records(records.study_id)[0].detail == \
+        "Brug naar Zelfredzaamheid® · Intake · 15-01-2018"

@@ -13,7 +13,7 @@ from helpers.study_records import PILLARS, fill, snapshot
 from desktop import i18n
 from desktop.cli import main
 from desktop.models import audit
-from desktop.models.errors import NotFoundError, PermissionDenied, ValidationError
+from desktop.models.errors import NotFoundError, PermissionDeniedError, ValidationError
 from desktop.models.schema import AuditEntry, User
 from desktop.models.services import (
     actions,
@@ -96,7 +96,7 @@ LEAD_TASKS = {
 @pytest.mark.parametrize("task", list(LEAD_TASKS))
 def test_an_assistant_is_refused_each_lead_task_and_nothing_is_written(as_assistant, task):
     before = snapshot()
-    with pytest.raises(PermissionDenied) as refused:
+    with pytest.raises(PermissionDeniedError) as refused:
         LEAD_TASKS[task](as_assistant)
     assert refused.value.key == "error.lead_only"
     assert "bram" in str(refused.value) and "onderzoeksleider" in str(refused.value)
@@ -117,7 +117,7 @@ def test_an_assistant_may_not_restore_from_the_bin(records):
     deleted = _first_deleted(records)
     audit.set_current_user("bram")
     try:
-        with pytest.raises(PermissionDenied):
+        with pytest.raises(PermissionDeniedError):
             recycle_bin.restore(deleted)
     finally:
         audit.set_current_user(None)
@@ -160,7 +160,7 @@ def test_the_last_active_lead_cannot_be_demoted_or_deactivated(records):
     assert users.session_user().is_lead
     users.add_user("anna", "lead")
     users.set_role(me, "assistant")  # anna leads now
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(PermissionDeniedError):
         users.set_role(me, "lead")  # and only she can make me one again
     roles = {u.name: (u.role, u.active) for u in users.list_users()}
     assert roles == {me: ("assistant", True), "anna": ("lead", True)}
@@ -174,7 +174,7 @@ def test_a_deactivated_lead_is_a_lead_no_more(records):
     users.add_user("anna", "lead")
     users.set_active(me, False)
     assert not users.session_user().is_lead
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(PermissionDeniedError):
         actions.delete_action(records.action_id, REASON)
     audit.set_current_user("anna")
     try:
@@ -207,7 +207,7 @@ def test_adding_and_changing_users_checks_what_is_typed(records):
 
 def test_a_refusal_reads_in_english_too(as_assistant):
     i18n.set_language("en")
-    with pytest.raises(PermissionDenied, match="Only a lead researcher may do this; bram is"):
+    with pytest.raises(PermissionDeniedError, match="Only a lead researcher may do this; bram"):
         actions.delete_action(as_assistant.action_id, REASON)
 
 

@@ -49,5 +49,5 @@ class SurveyDefinitionError(BrugmeterError):
     """A survey definition is not valid; names the file, the field and the problem."""
 
 
-class PermissionDenied(BrugmeterError):
+class PermissionDeniedError(BrugmeterError):
     """The session's user may not do this: their role does not allow it (a lead's task)."""

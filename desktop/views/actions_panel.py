@@ -32,10 +32,11 @@ from desktop.views.action_table_model import (
     ActionTableModel,
 )
 from desktop.views.action_types_dialog import ActionTypesDialog
+from desktop.views.lead_only import restrict
+from desktop.views.reason_dialog import ask_reason
 from desktop.views.rows_model import ID_ROLE, SORT_ROLE
 from desktop.views.widgets import (
     add_shortcut,
-    ask_delete,
     ask_discard,
     format_date,
     set_column_widths,
@@ -122,6 +123,7 @@ class ActionPlan(QWidget):
         self.delete_button = QPushButton(tr("entry.actions.delete"))
         self.delete_button.setToolTip(shortcuts.with_shortcut(tr("entry.actions.delete_tip"),
                                                               shortcuts.DELETE_ROW))
+        restrict(self.delete_button)  # deleting: a lead's task
         self.types_button = QPushButton(tr("entry.actions.types"))
         self.types_button.setToolTip(shortcuts.with_shortcut(tr("entry.actions.types_tip"),
                                                              shortcuts.EDIT_ACTION_TYPES))
@@ -245,9 +247,10 @@ class ActionPlan(QWidget):
             return
         record = self._record_at(index)
         words = {"action_type": record.action_type, "agreed_on": format_date(record.agreed_on)}
-        if not self.confirm_delete(tr("entry.actions.delete_question", **words)):
+        reason = self.delete_reason(tr("entry.actions.delete_question", **words))
+        if reason is None:
             return
-        if not error_dialog.call_service(self, lambda: actions.delete_action(record.id),
+        if not error_dialog.call_service(self, lambda: actions.delete_action(record.id, reason),
                                          self.editor.show_error):
             return
         opened = self.editor.record()
@@ -256,8 +259,9 @@ class ActionPlan(QWidget):
             self.editor.new_action()
         self.status_message.emit(tr("entry.actions.deleted", **words))
 
-    def confirm_delete(self, question: str) -> bool:
-        return ask_delete(self, question)
+    def delete_reason(self, question: str) -> str | None:
+        """Why the action is deleted, or None to keep it."""
+        return ask_reason(self, question)
 
     def confirm_discard(self) -> bool:
         """True when the form may be left: nothing unsaved, or the user chose to discard."""

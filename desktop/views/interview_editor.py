@@ -29,6 +29,7 @@ from desktop.models.services.interviews import InterviewInput, InterviewRecord
 from desktop.views import error_dialog, shortcuts, theme
 from desktop.views.conflict_dialog import save_resolving_conflicts
 from desktop.views.interview_table_model import format_count
+from desktop.views.lead_only import restrict
 from desktop.views.widgets import (
     DateLineEdit,
     FieldErrors,
@@ -102,6 +103,7 @@ class InterviewEditor(QWidget):
         self.save_button.setAutoDefault(True)
         self.delete_button = QPushButton(tr("interviews.editor.delete"))
         self.delete_button.setToolTip(tr("interviews.editor.delete_tip"))
+        restrict(self.delete_button)  # deleting: a lead's task
         self.errors = FieldErrors(self.FIELDS)
         self._build_layout()
         self.kind.currentIndexChanged.connect(self._kind_changed)

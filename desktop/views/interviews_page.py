@@ -73,11 +73,11 @@ from desktop.views.interview_table_model import (
     format_count,
 )
 from desktop.views.page import Page
+from desktop.views.reason_dialog import ask_reason
 from desktop.views.rows_model import ID_ROLE
 from desktop.views.transcript_view import Highlight, TranscriptView
 from desktop.views.widgets import (
     add_shortcut,
-    ask_delete,
     format_date,
     set_tab_chain,
     set_up_list,
@@ -527,10 +527,11 @@ class InterviewsPage(Page):
             return
         row = self.model.row_at(line)
         # every coding goes, also another coder's that blind coding leaves out of the list
-        if not self.confirm_delete(row.subject, len(codings.interview_codings(interview_id))):
+        reason = self.delete_reason(row.subject, len(codings.interview_codings(interview_id)))
+        if reason is None:
             return
         try:
-            interviews.delete_interview(interview_id)
+            interviews.delete_interview(interview_id, reason)
         except BrugmeterError as error:
             error_dialog.show_error(self, error)
             return
@@ -541,9 +542,9 @@ class InterviewsPage(Page):
         self._reload_rows()
         self.status_message.emit(tr("interviews.deleted", subject=row.subject))
 
-    def confirm_delete(self, subject: str, number: int) -> bool:
-        """Tests replace this."""
-        return ask_delete(self, tr("interviews.delete_question", subject=subject,
+    def delete_reason(self, subject: str, number: int) -> str | None:
+        """Why the interview is deleted, or None to keep it."""
+        return ask_reason(self, tr("interviews.delete_question", subject=subject,
                                    codings=number))
 
     # codings -------------------------------------------------------------------------------

@@ -30,6 +30,7 @@ from desktop.i18n import tr
 from desktop.models.audit import current_user
 from desktop.models.services import studies
 from desktop.views import shortcuts, theme
+from desktop.views.lead_only import restrict_window
 from desktop.views.overview_page import OverviewPage
 from desktop.views.page import Page
 
@@ -190,9 +191,13 @@ class MainWindow(QMainWindow):
                                           shortcuts.DATA_QUALITY, "quality.action.open"))
         tools_menu.addAction(self._action("audit_trail", self.show_audit_trail,
                                           shortcuts.AUDIT_TRAIL, "audit.action.open"))
+        tools_menu.addAction(self._action("users", self.show_users, key="users.action.users"))
+        tools_menu.addAction(self._action("deleted_records", self.show_deleted_records,
+                                          key="users.action.deleted"))
 
         help_menu = self.menuBar().addMenu(tr("shell.menu.help"))
         help_menu.addAction(self._action("about", self.show_about))
+        restrict_window(self.actions)  # a lead's actions greyed out for an assistant
 
     # pages ---------------------------------------------------------------------------------
     def page(self, index: int) -> Page:
@@ -256,6 +261,17 @@ class MainWindow(QMainWindow):
     def update_title(self) -> None:
         study = studies.get_study(self.study_id)
         self.setWindowTitle(tr("shell.window_title", study=study.name, user=current_user()))
+
+    def show_users(self) -> None:
+        from desktop.views.users_dialog import show_users  # loaded when first needed
+
+        show_users(self, self.actions)
+
+    def show_deleted_records(self) -> None:
+        from desktop.views.deleted_records import show_deleted_records  # when first needed
+
+        show_deleted_records(self, self.study_id,
+                             lambda message: (self.show_status(message), self.data_changed()))
 
     def edit_study(self) -> None:
         if not self.may_leave():

@@ -20,10 +20,11 @@ from desktop.models.errors import BrugmeterError, ValidationError
 from desktop.models.services import professionals, studies
 from desktop.views import error_dialog, shortcuts, theme
 from desktop.views.conflict_dialog import save_resolving_conflicts
+from desktop.views.lead_only import restrict
+from desktop.views.reason_dialog import ask_reason
 from desktop.views.widgets import (
     FieldErrors,
     add_save_shortcuts,
-    ask_delete,
     ask_discard,
     field_grid,
     set_tab_chain,
@@ -67,6 +68,7 @@ class ProfessionalEditor(QWidget):
         self.save_button.setAutoDefault(True)
         self.delete_button = QPushButton(tr("entry.professional.delete"))
         self.delete_button.setToolTip(tr("entry.professional.delete_tip"))
+        restrict(self.delete_button)  # deleting: a lead's task
         self.errors = FieldErrors(self.FIELDS)
         self._build_layout()
         self.save_button.clicked.connect(self._save_slot)
@@ -191,20 +193,21 @@ class ProfessionalEditor(QWidget):
 
     def delete(self) -> None:
         """Ask, then delete; the service refuses anyone with a survey, and that is shown."""
-        if self._record is None or not self.confirm_delete(self._record.code):
+        reason = self.delete_reason(self._record.code) if self._record is not None else None
+        if reason is None:
             return
         code = self._record.code
         try:
-            professionals.delete_professional(self._record.id)
+            professionals.delete_professional(self._record.id, reason)
         except BrugmeterError as error:
             error_dialog.show_error(self, error)
             return
         self.new_professional()
         self.deleted.emit(tr("entry.professional.deleted", code=code))
 
-    def confirm_delete(self, code: str) -> bool:
-        """Tests replace this."""
-        return ask_delete(self, tr("entry.professional.delete_question", code=code))
+    def delete_reason(self, code: str) -> str | None:
+        """Why the professional is deleted, or None to keep them."""
+        return ask_reason(self, tr("entry.professional.delete_question", code=code))
 
     def confirm_discard(self) -> bool:
         """True when the form may be left: nothing unsaved, or the user chose to discard."""

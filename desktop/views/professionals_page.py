@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 from desktop.i18n import tr
 from desktop.models.services import professionals, surveys
 from desktop.views import shortcuts, theme
+from desktop.views.lead_only import restrict
 from desktop.views.page import Page
 from desktop.views.professional_editor import ProfessionalEditor
 from desktop.views.professional_table_model import (
@@ -53,6 +54,7 @@ class ProfessionalsPage(Page):
         self.definition_button = QPushButton(tr("entry.professionals.edit_survey"))
         self.definition_button.setToolTip(shortcuts.with_shortcut(
             tr("entry.professionals.edit_survey_tip"), shortcuts.EDIT_SURVEY))
+        restrict(self.definition_button)  # the survey's definition: a lead's task
         self.table = QTableView()
         self.editor = ProfessionalEditor(study_id)
         self.survey = SurveyForm(study_id)

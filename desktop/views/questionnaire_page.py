@@ -23,6 +23,7 @@ from desktop.models.services.instrument_library import LinkedInstrument
 from desktop.views import instrument_import, shortcuts, theme
 from desktop.views.entry_page import EntryPage
 from desktop.views.instrument_form import InstrumentForm
+from desktop.views.lead_only import restrict
 from desktop.views.widgets import add_shortcut
 
 
@@ -45,6 +46,7 @@ class QuestionnairePage(EntryPage):
         self.import_button = QPushButton(tr("entry.import.button"))
         self.import_button.setToolTip(shortcuts.with_shortcut(
             tr("entry.import.tip"), shortcuts.IMPORT_INSTRUMENT))
+        restrict(self.settings_button, self.import_button)  # instruments: a lead's task
         self.empty_note = QLabel(tr(
             "entry.questionnaire.none", path=instrument_import.study_menu_path(),
             import_key=shortcuts.shortcut_text(shortcuts.IMPORT_INSTRUMENT)))

@@ -32,11 +32,12 @@ from desktop.models.surveys import APPLIED, NOT_APPLIED, SurveyDefinition
 from desktop.views import shortcuts, theme
 from desktop.views.conflict_dialog import save_resolving_conflicts
 from desktop.views.instrument_form import AnswerInput, ItemRow
+from desktop.views.lead_only import restrict
 from desktop.views.ranking_editor import RankingEditor
+from desktop.views.reason_dialog import ask_reason
 from desktop.views.widgets import (
     DateLineEdit,
     add_shortcut,
-    ask_delete,
     ask_discard,
     error_label,
     set_tab_chain,
@@ -141,6 +142,7 @@ class SurveyForm(QWidget):
                                                             shortcuts.SAVE))
         self.delete_button = QPushButton(tr("entry.survey.delete"))
         self.delete_button.setToolTip(tr("entry.survey.delete_tip"))
+        restrict(self.delete_button)  # deleting: a lead's task
         self._build_layout()
         self.ranking.rows_area.installEventFilter(self)  # see eventFilter
         QApplication.instance().focusChanged.connect(self._follow_focus)
@@ -401,15 +403,20 @@ class SurveyForm(QWidget):
         """Ask, then delete the stored survey (the professional stays)."""
         if self.professional_id is None or self._stored is None:
             return
-        if not self.confirm_delete():
+        reason = self.delete_reason()
+        if reason is None:
             return
-        surveys.delete_survey_response(self.professional_id)
+        try:
+            surveys.delete_survey_response(self.professional_id, reason)
+        except BrugmeterError as error:
+            self.show_error(error)
+            return
         self.load(self.professional_id)
         self.deleted.emit(self.professional_id, tr("entry.survey.deleted", code=self._code))
 
-    def confirm_delete(self) -> bool:
-        """Tests replace this."""
-        return ask_delete(self, tr("entry.survey.delete_question", code=self._code))
+    def delete_reason(self) -> str | None:
+        """Why the survey is deleted, or None to keep it."""
+        return ask_reason(self, tr("entry.survey.delete_question", code=self._code))
 
     def confirm_discard(self) -> bool:
         """True when the form may be left: nothing unsaved, or the user chose to discard."""

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 import peewee as pw
 
+from desktop.i18n import tr
 from desktop.models import audit
 from desktop.models.database import transaction
 from desktop.models.errors import NotFoundError, ValidationError
@@ -134,17 +135,25 @@ def _info(entry: DeletedRecord) -> DeletedInfo:
 
 def _detail(table: str, row: Mapping[str, object]) -> str:
     """A few words saying which record it was: the instrument and moment of a response, the
-    date of an action, an interview or a survey."""
+    date of an action, an interview or a survey; a professional's role."""
     if table == "response":
         instrument = Instrument.get_or_none(Instrument.id == row["instrument"])
         moment = Moment.get_or_none(Moment.id == row["moment"])
         title = parse_definition(instrument.definition).title() if instrument else ""
-        return " · ".join(str(part) for part in (title, moment.name if moment else "",
-                                                  row["assessed_on"]) if part)
+        return " · ".join(part for part in (title, moment.name if moment else "",
+                                             _date(row["assessed_on"])) if part)
     dates = {"action": "agreed_on", "interview": "held_on", "survey_response": "answered_on"}
     if table in dates:
-        return str(row[dates[table]] or "")
+        return _date(row[dates[table]])
     return str(row.get("role") or "")
+
+
+def _date(stored: object) -> str:
+    """A stored date as the app shows dates (dd-mm-yyyy in Dutch)."""
+    if not stored:
+        return ""
+    day = dt.date.fromisoformat(str(stored))
+    return tr("quality.date", day=day.day, month=day.month, year=day.year)
 
 
 def restore(deleted_id: int) -> DeletedInfo:

@@ -16,11 +16,17 @@ from dataclasses import dataclass
 
 from desktop.models import audit
 from desktop.models.database import transaction
-from desktop.models.errors import NotFoundError, PermissionDenied, StorageError, ValidationError
+from desktop.models.errors import (
+    NotFoundError,
+    PermissionDeniedError,
+    StorageError,
+    ValidationError,
+)
 from desktop.models.schema import USER_ROLES, User
 from desktop.models.services.validation import clean_text
 
-ASSISTANT, LEAD = USER_ROLES
+ROLES = USER_ROLES
+ASSISTANT, LEAD = ROLES
 
 
 @dataclass(frozen=True)
@@ -75,7 +81,7 @@ def require_lead() -> UserInfo:
     lead. Call before anything is written."""
     user = session_user()
     if not user.is_lead:
-        raise PermissionDenied("error.lead_only", user=user.name)
+        raise PermissionDeniedError("error.lead_only", user=user.name)
     return user
 
 
