@@ -19,6 +19,7 @@ from desktop import (
     cli_double_entry,
     cli_interviews,
     cli_privacy,
+    cli_users,
     i18n,
 )
 from desktop.i18n import tr
@@ -122,6 +123,7 @@ def _parser() -> argparse.ArgumentParser:
     cli_check.add_parser(commands)
     cli_double_entry.add_parser(commands)
     cli_audit.add_parser(commands)
+    cli_users.add_parser(commands)
     for sub in (listing, importing, settings, showing, survey_export, survey_import,
                 professional_list, professional_add, *qualitative, *privacy, *backup,
                 *copying):
@@ -173,6 +175,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return cli_double_entry.run(target, args)
         if args.command == "audit":
             return cli_audit.run(target, args)
+        if args.command == "user":
+            return cli_users.run(target, args)
     except BrugmeterError as error:
         print(tr("cli.error", message=error.message), file=sys.stderr)
         return 1
