@@ -179,9 +179,15 @@ def prune(database_file: Path, folder: Path | None = None) -> list[Path]:
     """Delete what the retention rule lets go of; returns the deleted files."""
     backups = list_backups(database_file, folder)
     doomed = expired((backup.path.name, backup.made_at) for backup in backups)
-    deleted = [backup.path for backup in backups if backup.path.name in doomed]
-    for path in deleted:
-        path.unlink(missing_ok=True)
+    deleted = []
+    for backup in backups:
+        if backup.path.name in doomed:
+            try:
+                backup.path.unlink(missing_ok=True)
+            except OSError as error:  # kept one more round; the new backup stands
+                log.warning("cannot remove old backup %s: %s", backup.path, error)
+                continue
+            deleted.append(backup.path)
     if deleted:
         log.info("retention removed %d old backup(s)", len(deleted))
     return deleted
@@ -233,13 +239,18 @@ def automatic_backup(db: pw.Database | None, *, now: dt.datetime | None = None) 
         return None
     now = now or dt.datetime.now()
     path = Path(db.database)
-    newest = list_backups(path)
-    if newest and newest[0].made_at.date() >= now.date():
-        return None
-    if not _room_for_a_copy(path, backup_folder(path)):
-        log.warning("no daily backup of %s: too little free disk space left", path)
-        return None
-    return make_backup(db, DAILY, now=now)
+    folder = backup_folder(path)
+    try:
+        newest = list_backups(path, folder)
+        if newest and newest[0].made_at.date() >= now.date():
+            return None
+        if not _room_for_a_copy(path, folder):
+            log.warning("no daily backup of %s: too little free disk space left", path)
+            return None
+    except OSError as error:  # the folder cannot be read (a network drive gone, …)
+        raise BackupError("backup.folder_unusable", path=folder,
+                          reason=error.strerror or str(error)) from None
+    return make_backup(db, DAILY, folder, now=now)
 
 
 def _room_for_a_copy(database_file: Path, folder: Path) -> bool:
@@ -255,7 +266,7 @@ def backup_if_due(db: pw.Database) -> None:
     """automatic_backup on opening a file: a backup that fails is logged, and the study opens."""
     try:
         automatic_backup(db)
-    except (BrugmeterError, OSError, sqlite3.Error) as error:
+    except (BrugmeterError, OSError) as error:
         log.warning("daily backup of %s failed: %s", getattr(db, "database", "?"), error)
 
 
