@@ -166,7 +166,7 @@ def _columns() -> pw.Select:
 
 def _condition(criteria: TrailFilter) -> pw.Expression | None:
     """The WHERE of `criteria`; None when nothing can match (a participant with no entries)."""
-    condition: pw.Expression = AuditEntry.id > 0
+    condition: pw.Expression = AuditEntry.id > 0  # every entry (ids start at 1)
     if criteria.participant_id is not None:
         about = _about(participant_records(criteria.participant_id))
         if about is None:
