@@ -63,6 +63,7 @@ def _list(database: Path, folder: Path | None) -> int:
 
 
 def _restore(database: Path, backup: Path, confirmed: bool) -> int:
+    _require_lead(database)
     try:
         result = backups.restore(backup, database, bring_back_erased=confirmed)
     except backups.ErasedDataError as error:
@@ -74,3 +75,22 @@ def _restore(database: Path, backup: Path, confirmed: bool) -> int:
     if result.kept_aside is not None:
         print(tr("cli_backup.kept_aside", path=result.kept_aside))
     return 0
+
+
+def _require_lead(database: Path) -> None:
+    """Restoring is a lead's task, asked of the database to be replaced while it still opens
+    (a file too damaged to open is what a restore is for)."""
+    from desktop.models.database import close_database, open_database
+    from desktop.models.errors import DatabaseOpenError
+    from desktop.models.services.users import require_lead
+
+    if not database.exists():
+        return
+    try:
+        open_database(database, create=False)
+    except DatabaseOpenError:
+        return
+    try:
+        require_lead()
+    finally:
+        close_database()

@@ -237,3 +237,22 @@ def test_the_cli_lists_adds_and_changes_users(records, db_path, capsys):
     assert "geen gebruiker nobody" in capsys.readouterr().err
     assert main(["--db", target, "user", "role", "bram", "boss"]) == 1
     assert "Onbekende rol 'boss'" in capsys.readouterr().err
+
+
+@pytest.mark.sqlite_only(reason="backups are copies of a SQLite file")
+def test_an_assistant_may_not_restore_a_backup_from_the_cli(records, db_path, capsys):
+    from desktop.models import backups
+    from desktop.models.database import close_database
+
+    backup = backups.backup_open_database()
+    audit.set_current_user("bram")
+    users.session_user()
+    close_database()
+    before = db_path.read_bytes()
+    try:
+        assert main(["restore", str(backup), "--db", str(db_path)]) == 1
+    finally:
+        audit.set_current_user(None)
+    assert "bram is onderzoeksassistent" in capsys.readouterr().err
+    assert db_path.read_bytes() == before
+    assert main(["restore", str(backup), "--db", str(db_path)]) == 0  # the lead may

@@ -32,6 +32,7 @@ from desktop.i18n import tr
 from desktop.models import backups
 from desktop.models.database import close_database, current_database, is_url
 from desktop.models.errors import BrugmeterError
+from desktop.models.services import users
 from desktop.views import error_dialog, theme, widgets
 from desktop.views.rows_model import RowsTableModel
 
@@ -302,6 +303,11 @@ def restore_with_dialog(window: MainWindow, database: str) -> str | None:
     opened the database again (after a failed restore: the same, untouched file)."""
     if is_url(database):
         error_dialog.show_error(window, backups.BackupError("backup.not_sqlite"))
+        return None
+    try:
+        users.require_lead()  # restoring a backup is a lead's task
+    except BrugmeterError as error:
+        error_dialog.show_error(window, error)
         return None
     target = Path(database)
     dialog = RestoreDialog(target, window)
