@@ -4,14 +4,12 @@ database, driven by keys."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 import pytest
-from helpers.study_records import fill
-from PySide6.QtCore import QSettings, Qt, QTimer
+from helpers.study_records import colleague, fill_as_lead
+from PySide6.QtCore import QSettings, Qt
 from PySide6.QtWidgets import QApplication, QDialog, QWidget
+from test_gui_backups import in_modal
 
-from desktop.models import audit
 from desktop.models.schema import Action, DeletedRecord
 from desktop.models.services import actions, recycle_bin, users
 from desktop.views.deleted_records import DeletedRecordsDialog
@@ -26,18 +24,14 @@ ALT = Qt.KeyboardModifier.AltModifier
 
 @pytest.fixture
 def records(study):
-    filled = fill(study)
-    users.session_user()  # the OS login: the database's first user, so its lead
-    return filled
+    return fill_as_lead(study)
 
 
 @pytest.fixture
 def as_assistant(records):
-    audit.set_current_user("bram")
-    try:
+    with colleague() as bram:
+        assert bram.role == users.ASSISTANT
         yield records
-    finally:
-        audit.set_current_user(None)
 
 
 def _shown(qtbot, widget: QWidget) -> QWidget:
@@ -46,28 +40,6 @@ def _shown(qtbot, widget: QWidget) -> QWidget:
     widget.activateWindow()
     qtbot.waitUntil(lambda: QApplication.activeWindow() is widget)
     return widget
-
-
-def in_modal(qtbot, kind: type[QWidget], action: Callable[[QWidget], None]) -> list[QWidget]:
-    """Run `action` on the next modal dialog of `kind` once exec() shows it."""
-    seen: list[QWidget] = []
-
-    def poll() -> None:
-        modal = QApplication.activeModalWidget()
-        if not isinstance(modal, kind):
-            QTimer.singleShot(10, poll)
-            return
-        seen.append(modal)
-        modal.activateWindow()
-        qtbot.waitUntil(lambda: QApplication.activeWindow() is modal)
-        try:
-            action(modal)
-        finally:
-            if modal.isVisible():
-                modal.reject()
-
-    QTimer.singleShot(0, poll)
-    return seen
 
 
 def test_the_reason_dialog_needs_a_reason_and_takes_it_with_enter(qtbot):

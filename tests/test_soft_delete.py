@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from helpers.study_records import PILLARS, fill, snapshot
+from helpers.study_records import PILLARS, fill_as_lead, snapshot
 
 from desktop import i18n
 from desktop.models.errors import NotFoundError, ValidationError
@@ -30,9 +30,7 @@ REASON = "dubbel ingevoerd"
 
 @pytest.fixture
 def records(study):
-    filled = fill(study)
-    users.session_user()  # the OS login: the database's first user, so its lead
-    return filled
+    return fill_as_lead(study)
 
 
 DELETES = {

@@ -8,7 +8,7 @@ import dataclasses
 import json
 
 import pytest
-from helpers.study_records import PILLARS, fill, snapshot
+from helpers.study_records import PILLARS, colleague, fill, fill_as_lead, snapshot
 
 from desktop import i18n
 from desktop.cli import main
@@ -34,20 +34,14 @@ REASON = "dubbel ingevoerd"
 
 @pytest.fixture
 def records(study):
-    filled = fill(study)
-    users.session_user()  # the OS login: the database's first user, so its lead
-    return filled
+    return fill_as_lead(study)
 
 
 @pytest.fixture
 def as_assistant(records):
-    """The session's user switched to a colleague new to the database (an assistant)."""
-    audit.set_current_user("bram")
-    try:
-        assert users.session_user().role == users.ASSISTANT
+    with colleague() as bram:
+        assert bram.role == users.ASSISTANT
         yield records
-    finally:
-        audit.set_current_user(None)
 
 
 def _update_study(r):
@@ -105,9 +99,8 @@ def test_an_assistant_is_refused_each_lead_task_and_nothing_is_written(as_assist
 
 @pytest.mark.parametrize("task", [t for t in LEAD_TASKS if t != "list_bin"])
 def test_the_lead_may_do_each_of_them(records, task):
-    audit.set_current_user("bram")
-    users.session_user()  # bram is known, so set_role and deactivate have someone to change
-    audit.set_current_user(None)
+    with colleague():  # bram is known, so set_role and deactivate have someone to change
+        pass
     before = snapshot()
     LEAD_TASKS[task](records)
     assert snapshot() != before
@@ -115,24 +108,16 @@ def test_the_lead_may_do_each_of_them(records, task):
 
 def test_an_assistant_may_not_restore_from_the_bin(records):
     deleted = _first_deleted(records)
-    audit.set_current_user("bram")
-    try:
-        with pytest.raises(PermissionDeniedError):
-            recycle_bin.restore(deleted)
-    finally:
-        audit.set_current_user(None)
+    with colleague(), pytest.raises(PermissionDeniedError):
+        recycle_bin.restore(deleted)
     assert bridge.get_assessment(records.participant_id, records.intake_id) is None
 
 
 def test_the_first_user_is_the_lead_and_a_newcomer_an_audited_assistant(study):
     first = users.session_user()
     assert (first.role, first.active, first.added_by) == (users.LEAD, True, first.name)
-    audit.set_current_user("bram")
-    try:
-        newcomer = users.session_user()
+    with colleague() as newcomer:
         assert users.session_user() == newcomer  # registered once
-    finally:
-        audit.set_current_user(None)
     assert newcomer.role == users.ASSISTANT and not newcomer.is_lead
     assert [u.name for u in users.list_users()] == sorted([first.name, "bram"])
     registered = {(e.record_id, e.field, e.new_value, e.user) for e in AuditEntry.select().where(
@@ -176,11 +161,8 @@ def test_a_deactivated_lead_is_a_lead_no_more(records):
     assert not users.session_user().is_lead
     with pytest.raises(PermissionDeniedError):
         actions.delete_action(records.action_id, REASON)
-    audit.set_current_user("anna")
-    try:
+    with colleague("anna"):
         users.set_active(me, True)
-    finally:
-        audit.set_current_user(None)
     actions.delete_action(records.action_id, REASON)
     assert [u.name for u in users.list_users() if not u.active] == []
 
@@ -245,14 +227,10 @@ def test_an_assistant_may_not_restore_a_backup_from_the_cli(records, db_path, ca
     from desktop.models.database import close_database
 
     backup = backups.backup_open_database()
-    audit.set_current_user("bram")
-    users.session_user()
-    close_database()
-    before = db_path.read_bytes()
-    try:
+    with colleague():
+        close_database()
+        before = db_path.read_bytes()
         assert main(["restore", str(backup), "--db", str(db_path)]) == 1
-    finally:
-        audit.set_current_user(None)
     assert "bram is onderzoeksassistent" in capsys.readouterr().err
     assert db_path.read_bytes() == before
     assert main(["restore", str(backup), "--db", str(db_path)]) == 0  # the lead may

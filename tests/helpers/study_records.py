@@ -5,8 +5,11 @@ response, and a professional without one."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
+from desktop.models import audit
 from desktop.models.schema import MODELS
 from desktop.models.services import (
     actions,
@@ -17,6 +20,7 @@ from desktop.models.services import (
     participants,
     professionals,
     surveys,
+    users,
 )
 from desktop.models.surveys import builtin_surveys
 
@@ -68,3 +72,22 @@ def snapshot() -> dict[str, list[tuple]]:
     """Every row of every table, to compare before and after."""
     return {model._meta.table_name: list(model.select().order_by(model.id).tuples())
             for model in MODELS}
+
+
+
+def fill_as_lead(study) -> Records:
+    """The filled study, with the OS login registered: the database's first user, its lead."""
+    filled = fill(study)
+    users.session_user()
+    return filled
+
+
+@contextmanager
+def colleague(name: str = "bram") -> Iterator[users.UserInfo]:
+    """The session's user switched to a colleague new to the database (an assistant) and
+    back to the OS login afterwards."""
+    audit.set_current_user(name)
+    try:
+        yield users.session_user()
+    finally:
+        audit.set_current_user(None)
