@@ -12,6 +12,7 @@ from test_gui_backups import in_modal
 
 from desktop.models.schema import Action, DeletedRecord
 from desktop.models.services import actions, recycle_bin, users
+from desktop.views import error_dialog
 from desktop.views.deleted_records import DeletedRecordsDialog
 from desktop.views.main_window import MainWindow
 from desktop.views.overview_page import OverviewPage
@@ -160,3 +161,19 @@ def test_the_deleted_records_window_restores_with_enter(qtbot, records):
     assert dialog.model.rowCount() == 0 and not dialog.restore_button.isEnabled()
     assert DeletedRecord.get().restored_by == users.session_user().name
 
+
+
+def test_the_delete_key_tells_an_assistant_at_once(qtbot, as_assistant, monkeypatch):
+    shown = []
+    monkeypatch.setattr(error_dialog, "show_error", lambda _parent, error: shown.append(error))
+    page = _shown(qtbot, ParticipantsPage(as_assistant.study_id))
+    page.refresh()
+    page.table.setFocus()
+    page.table.setCurrentIndex(page.proxy.index(0, 0))
+    qtbot.keyClick(page.table, Qt.Key.Key_Return)
+    plan = page.actions.plan
+    plan.table.setFocus()
+    plan.table.setCurrentIndex(plan.proxy.index(0, 0))
+    qtbot.keyClick(plan.table, Qt.Key.Key_Delete)  # no reason asked: refused straight away
+    assert [error.key for error in shown] == ["error.lead_only"]
+    assert Action.select().where(Action.id == as_assistant.action_id).exists()

@@ -13,8 +13,10 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.i18n import tr
-from desktop.models.errors import ValidationError
+from desktop.models.errors import BrugmeterError, ValidationError
+from desktop.models.services import users
 from desktop.models.services.recycle_bin import REASON_LENGTH, check_reason
+from desktop.views import error_dialog
 from desktop.views.widgets import error_label
 
 
@@ -69,6 +71,12 @@ class ReasonDialog(QDialog):
 
 
 def ask_reason(parent: QWidget, question: str) -> str | None:
-    """The reason typed, or None when the user keeps the record."""
+    """The reason typed, or None when the user keeps the record. An assistant (a Delete key
+    reaches here with the button greyed out) hears at once that deleting is a lead's task."""
+    try:
+        users.require_lead()
+    except BrugmeterError as error:
+        error_dialog.show_error(parent, error)
+        return None
     dialog = ReasonDialog(question, parent)
     return dialog.reason() if dialog.exec() == QDialog.DialogCode.Accepted else None
