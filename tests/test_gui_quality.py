@@ -111,7 +111,7 @@ def test_opened_from_the_extra_menu_it_lists_every_finding_with_counts(window, p
     study, *_ = planted
     menu = next(action.menu() for action in window.menuBar().actions()
                 if action.text() == "E&xtra")
-    assert [action.text() for action in menu.actions()] == ["&Datakwaliteit…"]
+    assert [action.text() for action in menu.actions()][0] == "&Datakwaliteit…"  # then others
     assert menu.actions()[0].shortcut().toString() == "Ctrl+Shift+K"
     found = _open_quality(window, qtbot)
     expected = quality.run_checks(study.id)
