@@ -197,17 +197,20 @@ def test_participant_rows_and_progress_count_measured_moments(study, participant
     assert progress.by_site == {"Alphen aan den Rijn": {"Intake": 1}}
 
 
-def test_a_failing_save_rolls_back_everything(study, participant, monkeypatch):
+def test_a_failing_save_rolls_back_everything(study, participant, monkeypatch, backend):
     """If the audit write fails halfway, neither the response nor its values remain."""
     from desktop.models import audit
+
+    said = {"sqlite": "database or disk is full",  # each driver's own words for a full disk
+            "postgresql": 'could not extend file "base/16384/16385": No space left on device'}
 
     def broken(*args, **kwargs):
         import peewee
 
-        raise peewee.OperationalError("database or disk is full")
+        raise peewee.OperationalError(said[backend])
 
     monkeypatch.setattr(audit, "record", broken)
-    with pytest.raises(StorageError, match="schijf is vol"):
+    with pytest.raises(StorageError, match="schijf met de database .* is vol"):
         bridge.save_assessment(participant.id, study.moments[0].id, "2018-01-15", ALL_THREES)
     assert Response.select().count() == 0 and ResponseValue.select().count() == 0
 
