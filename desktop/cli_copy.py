@@ -27,4 +27,6 @@ def run_copy(source: str, args: argparse.Namespace) -> int:
         print(f"  {table:<20} {count:>9}")
     if result.audit_left_out:
         print(tr("copy.audit_left_out", count=result.audit_left_out))
+    if result.bin_left_out:
+        print(tr("copy.bin_left_out", count=result.bin_left_out))
     return 0

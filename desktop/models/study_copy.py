@@ -5,8 +5,10 @@ The study's rows are found by following each table's foreign keys to the study. 
 database every id is kept; into one with other studies each table's ids are shifted past its
 highest id, so no row of the destination is touched. Instruments are shared between studies:
 one of the same key and version is reused, and refused if its definition differs. Audit
-entries follow the records they are about. All of it is one transaction: a failed count, a
-lost connection or a full disk leaves the destination as it was.
+entries follow the records they are about; the recycle bin's deleted records come along into
+an empty database (their saved rows name the ids). Users are not copied: who works in the
+destination is its own business (a team server's roles). All of it is one transaction: a
+failed count, a lost connection or a full disk leaves the destination as it was.
 """
 
 from __future__ import annotations
@@ -18,7 +20,14 @@ from dataclasses import dataclass, field
 import peewee as pw
 
 from desktop.models.errors import BrugmeterError, StorageError, ValidationError
-from desktop.models.schema import MODELS, AuditEntry, Instrument, SchemaVersion, Study
+from desktop.models.schema import (
+    MODELS,
+    AuditEntry,
+    DeletedRecord,
+    Instrument,
+    SchemaVersion,
+    Study,
+)
 
 log = logging.getLogger(__name__)
 
@@ -35,6 +44,7 @@ class CopyResult:
     destination_study_id: int
     counts: dict[str, int] = field(default_factory=dict)  # table → rows copied (and checked)
     audit_left_out: int = 0  # entries about records of other studies' or deleted records
+    bin_left_out: int = 0  # deleted records: their saved rows name the source's ids
 
 
 def _path_to_study(model: type[pw.Model]) -> list[pw.ForeignKeyField] | None:
@@ -94,9 +104,18 @@ def copy_study(source: pw.Database, destination: pw.Database, study_name: str,
                 name if model is Study else None)
         audit_rows = _copy_audit(source, destination, copied, offsets,
                                  whole_file=studies_in_source == 1)
+        bin_rows = DeletedRecord.select().where(DeletedRecord.study == study.id).bind(source)
+        if any(offsets.values()):
+            result.bin_left_out = bin_rows.count()
+        else:  # ids kept: what the bin holds can be put back in the destination as it is
+            fields = DeletedRecord._meta.sorted_fields
+            _insert(destination, DeletedRecord, bin_rows.select(*fields).tuples().iterator(),
+                    tuple(f.name for f in fields))
+            result.counts["deleted_record"] = bin_rows.count()
         result.destination_study_id = study.id + offsets[Study]
-        result.counts = _checked_counts(source, destination, study.id,
-                                        result.destination_study_id, copied)
+        result.counts = {**_checked_counts(source, destination, study.id,
+                                           result.destination_study_id, copied),
+                         **result.counts}
         result.counts["audit_entry"] = audit_rows
         result.audit_left_out = (
             AuditEntry.select().bind(source).count() - audit_rows)

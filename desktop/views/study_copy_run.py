@@ -43,5 +43,7 @@ def run_copy(parent: QWidget, source: str, destination: str,
     lines += [f"{table}: {count}" for table, count in result.counts.items()]
     if result.audit_left_out:
         lines.append(tr("copy.audit_left_out", count=result.audit_left_out))
+    if result.bin_left_out:
+        lines.append(tr("copy.bin_left_out", count=result.bin_left_out))
     QMessageBox.information(parent, tr("copy.title"), "\n".join(lines))
     return result
