@@ -7,7 +7,8 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
-from PySide6.QtCore import Qt, QTimer
+from helpers.conflict_answers import answer_conflict
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QLabel
 
 from desktop.models.services import actions, participants
@@ -24,7 +25,6 @@ from desktop.views.action_table_model import (
     ActionTypeTableModel,
 )
 from desktop.views.action_types_dialog import ActionTypesDialog
-from desktop.views.conflict_dialog import ConflictDialog
 from desktop.views.participant_table_model import CODE
 from desktop.views.participants_page import ParticipantsPage
 
@@ -248,31 +248,13 @@ def test_an_opened_action_is_updated_unless_someone_saved_it_first(qtbot, page, 
     editor.remarks.setFocus()
     qtbot.keyClicks(editor.remarks, "mijn versie")
     shown: list[list[tuple[str, str, str]]] = []
-    for key in (Qt.Key.Key_Escape, Qt.Key.Key_M):  # back to the form; then keep mine
-        _answer_conflict(qtbot, key, shown)
+    for choice in ("escape", "mine"):  # back to the form; then keep mine
+        answer_conflict(qtbot, choice, shown)
         editor.save()  # as Ctrl+S does; a key click would nest the dialog's own key clicks
     assert shown[0] == [("Gedaan op", "10-03-2018", "—"), ("Opmerkingen", "mijn versie", "—")]
     (stored,) = actions.participant_actions(participant.id)
     assert (stored.remarks, stored.done_on, stored.version) == (
         "mijn versie", dt.date(2018, 3, 10), 4)
-
-
-def _answer_conflict(qtbot, key: Qt.Key, shown: list) -> None:
-    """Answer the conflict dialog by keyboard once it shows (its exec() blocks the test)."""
-    def step() -> None:
-        dialog = QApplication.activeModalWidget()
-        if not isinstance(dialog, ConflictDialog):
-            QTimer.singleShot(20, step)
-            return
-        shown.append([tuple(dialog.table.item(row, column).text() for column in range(3))
-                      for row in range(dialog.table.rowCount())])
-        dialog.activateWindow()
-        qtbot.waitUntil(lambda: QApplication.activeWindow() is dialog)
-        modifier = (Qt.KeyboardModifier.NoModifier if key == Qt.Key.Key_Escape
-                    else Qt.KeyboardModifier.AltModifier)
-        qtbot.keyClick(QApplication.focusWidget() or dialog, key, modifier)
-
-    QTimer.singleShot(0, step)
 
 
 def test_delete_in_the_table_asks_first(qtbot, page, participant, types, monkeypatch):

@@ -6,8 +6,7 @@ from __future__ import annotations
 import threading
 
 import pytest
-from PySide6.QtCore import Qt, QTimer
-from PySide6.QtWidgets import QApplication
+from helpers.conflict_answers import answer_conflict
 
 from desktop.models import audit
 from desktop.models.database import current_database
@@ -42,35 +41,29 @@ def _colleague_saves(participant_id: int, group: str) -> None:
     audit.set_current_user(None)
 
 
-def _answer(qtbot, key: Qt.Key, modifier=Qt.KeyboardModifier.NoModifier,
-            seen: list | None = None) -> None:
-    def step() -> None:
-        dialog = QApplication.activeModalWidget()
-        if not isinstance(dialog, ConflictDialog):
-            QTimer.singleShot(20, step)
-            return
-        if seen is not None:
-            seen.extend(tuple(dialog.table.item(row, column).text() for column in range(3))
-                        for row in range(dialog.table.rowCount()))
-        dialog.activateWindow()
-        qtbot.waitUntil(lambda: QApplication.activeWindow() is dialog)
-        qtbot.keyClick(QApplication.focusWidget() or dialog, key, modifier)
-
-    QTimer.singleShot(0, step)
-
-
 def _type_group(qtbot, editor, text: str) -> None:
     editor.study_group.clear()
     qtbot.keyClicks(editor.study_group, text)
 
 
+def test_the_choices_have_mnemonics_and_back_to_the_form_is_the_default(qtbot, participant):
+    from desktop.models.services.conflicts import ConflictError, Difference
+
+    dialog = ConflictDialog(ConflictError("code", version=2, changed_by="bram", changed_at=None,
+                                          differences=(Difference("x", "X", "a", "b"),)))
+    qtbot.addWidget(dialog)
+    texts = [b.text() for b in (dialog.theirs_button, dialog.mine_button, dialog.editing_button)]
+    assert texts == ["&Hun versie nemen", "&Mijn invoer houden", "&Terug naar het formulier"]
+    assert dialog.editing_button.isDefault()
+
+
 def test_keep_mine_overwrites_on_purpose(qtbot, editor, participant):
     _type_group(qtbot, editor, "controle")
     _colleague_saves(participant.id, "beloning")
-    seen: list[tuple[str, ...]] = []
-    _answer(qtbot, Qt.Key.Key_M, Qt.KeyboardModifier.AltModifier, seen)
+    seen: list[list[tuple[str, ...]]] = []
+    answer_conflict(qtbot, "mine", seen)
     assert editor.save() == participant.id
-    assert seen == [("Groep", "controle", "beloning")]
+    assert seen == [[("Groep", "controle", "beloning")]]
     stored = participants.get_participant(participant.id)
     assert (stored.study_group, stored.version) == ("controle", 3)
 
@@ -78,7 +71,7 @@ def test_keep_mine_overwrites_on_purpose(qtbot, editor, participant):
 def test_take_theirs_loads_their_version(qtbot, editor, participant):
     _type_group(qtbot, editor, "controle")
     _colleague_saves(participant.id, "beloning")
-    _answer(qtbot, Qt.Key.Key_H, Qt.KeyboardModifier.AltModifier)
+    answer_conflict(qtbot, "theirs")
     assert editor.save() is None
     assert editor.study_group.text() == "beloning"
     assert not editor.has_unsaved_changes()
@@ -88,7 +81,7 @@ def test_take_theirs_loads_their_version(qtbot, editor, participant):
 def test_escape_goes_back_with_the_typed_text_kept(qtbot, editor, participant):
     _type_group(qtbot, editor, "controle")
     _colleague_saves(participant.id, "beloning")
-    _answer(qtbot, Qt.Key.Key_Escape)
+    answer_conflict(qtbot, "escape")
     assert editor.save() is None
     assert editor.study_group.text() == "controle" and editor.has_unsaved_changes()
     assert participants.get_participant(participant.id).study_group == "beloning"
