@@ -28,6 +28,7 @@ from desktop.models.services import (
     interviews,
     participants,
     professionals,
+    users,
 )
 from desktop.models.services.audit_trail import TrailFilter
 from reports.workbook import write_workbook
@@ -41,9 +42,10 @@ OLD_DAY = dt.datetime(2018, 3, 5, 10, 30)
 @pytest.fixture
 def planted(study):
     """Two assistants' work on two participants and a professional, with a coding removed
-    since, and two entries of a third user recorded (in the order of their days) with the
-    time of earlier days."""
+    since and an action in the recycle bin, and two entries of a third user recorded (in the
+    order of their days) with the time of earlier days."""
     site = study.sites[0].id
+    users.session_user()  # the OS login, the database's first user: its lead, who may delete
     audit.set_current_user("anna")
     first = participants.add_participant(study.id, participants.ParticipantInput(
         "AL-001", site, "consented", dt.date(2018, 1, 8)))
@@ -55,6 +57,8 @@ def planted(study):
     kind = actions.action_types(study.id)[0]
     action = actions.add_action(first, actions.ActionInput(kind.id, "2018-01-20",
                                                            remarks="sollicitatie"))
+    doubled = actions.add_action(first, actions.ActionInput(kind.id, "2018-01-21",
+                                                            remarks="dubbel ingevoerd"))
     participants.update_participant(second, participants.ParticipantInput(
         "AL-002", site, "consented", dt.date(2018, 1, 9), "", "belt terug"))
     professional = professionals.add_professional(
@@ -74,9 +78,10 @@ def planted(study):
          "old_value": None, "new_value": "oud bericht", "user": "carla", "at": OLD_DAY},
     ]).execute()
     audit.set_current_user(None)
+    actions.delete_action(doubled, "twee keer ingevoerd")  # by the lead, into the recycle bin
     return {"first": first, "second": second, "response": response, "action": action,
             "professional": professional, "interview": interview, "kept": kept,
-            "removed": removed, "study": study}
+            "removed": removed, "doubled": doubled, "study": study}
 
 
 def _all() -> list[AuditEntry]:
@@ -91,13 +96,17 @@ def test_the_participant_filter_gives_every_entry_about_them_and_their_records(p
     first = planted["first"]
     mine = {("participant", first), ("response", planted["response"]),
             ("action", planted["action"]), ("interview", planted["interview"]),
-            ("coding", planted["kept"]), ("coding", planted["removed"])}
+            ("coding", planted["kept"]), ("coding", planted["removed"]),
+            ("action", planted["doubled"])}
     expected = [(e.id, e.table, e.record_id) for e in _all() if (e.table, e.record_id) in mine]
     page = audit_trail.browse(TrailFilter(participant_id=first), limit=1000)
     assert _keys(page.rows) == expected and page.next_before is None
     assert {row.owner for row in page.rows} == {"AL-001"}
     assert ("coding", planted["removed"]) in {(row.table, row.record_id) for row in page.rows}
     assert any(row.action == "delete" and row.table == "coding" for row in page.rows)
+    deleted = [row for row in page.rows if row.record_id == planted["doubled"]
+               and row.table == "action" and row.action == "delete"]
+    assert deleted and {row.owner for row in deleted} == {"AL-001"}  # from the recycle bin
 
 
 def test_the_user_table_period_and_text_filters(planted):
@@ -234,6 +243,7 @@ def test_the_workbook_has_the_trail_and_its_import_ignores_it(planted, tmp_path)
                       if row[0] == "audit"}
     assert set(header) <= codebook_names
     book.close()
+    users.add_user("importeur", users.LEAD)
     last = AuditEntry.select(pw.fn.MAX(AuditEntry.id)).scalar()
     audit.set_current_user("importeur")
     try:

@@ -23,6 +23,7 @@ from desktop.models.schema import (
     Action,
     AuditEntry,
     Coding,
+    DeletedRecord,
     Interview,
     Participant,
     Professional,
@@ -198,18 +199,24 @@ def _about(records: dict[str, set[int]]) -> pw.Expression | None:
 
 def participant_records(participant_id: int) -> dict[str, set[int]]:
     """The ids, per table, of the participant and everything that is theirs: responses,
-    actions, interviews and the codings of those interviews — the records there now, and
-    interviews and codings since deleted whose entries name the participant or interview."""
+    actions, interviews and the codings of those interviews — the records there now, those in
+    the recycle bin, and interviews and codings since deleted whose entries name the
+    participant or interview."""
     ids = _ids
+    binned: dict[str, set[int]] = defaultdict(set)
+    for table, record_id in (DeletedRecord.select(DeletedRecord.table, DeletedRecord.record_id)
+                             .where(DeletedRecord.participant == participant_id).tuples()):
+        binned[table].add(record_id)
     interviews = ids(Interview.select(Interview.id).where(Interview.participant == participant_id))
-    interviews |= _recorded("interview", "participant", {participant_id})
+    interviews |= binned["interview"] | _recorded("interview", "participant", {participant_id})
     codings = ids(Coding.select(Coding.id).where(Coding.interview.in_(sorted(interviews))))
     codings |= _recorded("coding", "interview", interviews)
     return {
         "participant": {participant_id},
-        "response": ids(Response.select(Response.id)
-                        .where(Response.participant == participant_id)),
-        "action": ids(Action.select(Action.id).where(Action.participant == participant_id)),
+        "response": binned["response"] | ids(Response.select(Response.id)
+                                             .where(Response.participant == participant_id)),
+        "action": binned["action"] | ids(Action.select(Action.id)
+                                         .where(Action.participant == participant_id)),
         "interview": interviews,
         "coding": codings,
     }
@@ -242,24 +249,43 @@ def _as_datetime(value: object) -> dt.datetime:
 
 def owner_codes(keys: Iterable[Key]) -> dict[Key, str]:
     """The code of the participant or professional each record belongs to, found through the
-    tables; for records gone from them, through what their own entries recorded."""
+    tables; for records gone from them, through the recycle bin or what their own entries
+    recorded."""
     keys = set(keys)
     wanted: dict[str, set[int]] = defaultdict(set)
     for table, record_id in keys:
         wanted[table].add(record_id)
     parent = _parents(wanted)
-    people: dict[str, set[int]] = defaultdict(set)
-    for table, record_id in [*keys, *parent.values()]:
-        if table in ("participant", "professional"):
-            people[table].add(record_id)
-    codes = _codes(people)
-    found = {}
+    ends = {}
     for key in keys:
         owner = key
         while owner in parent:  # coding → interview → participant or professional
             owner = parent[owner]
-        if code := codes.get(owner):
-            found[key] = code
+        ends[key] = owner
+    people: dict[str, set[int]] = defaultdict(set)
+    for table, record_id in ends.values():
+        if table in ("participant", "professional"):
+            people[table].add(record_id)
+    codes = _codes(people)
+    codes |= _binned_codes({end for end in ends.values()
+                            if end not in codes and end[0] in _BINNED_TABLES})
+    return {key: code for key, end in ends.items() if (code := codes.get(end))}
+
+
+_BINNED_TABLES = ("response", "action", "interview", "survey_response", "professional")
+
+
+def _binned_codes(keys: set[Key]) -> dict[Key, str]:
+    """The owner's code of deleted records waiting in the recycle bin."""
+    found: dict[Key, str] = {}
+    by_table: dict[str, set[int]] = defaultdict(set)
+    for table, record_id in keys:
+        by_table[table].add(record_id)
+    for table, ids in by_table.items():
+        found |= {(table, record_id): code for record_id, code in (
+            DeletedRecord.select(DeletedRecord.record_id, DeletedRecord.code)
+            .where((DeletedRecord.table == table) & DeletedRecord.record_id.in_(sorted(ids))
+                   & (DeletedRecord.code != "")).tuples())}
     return found
 
 
