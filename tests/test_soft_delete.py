@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from helpers.study_records import PILLARS, fill_as_lead, snapshot
+from helpers.study_records import PILLARS, colleague, fill_as_lead, snapshot
 
 from desktop import i18n
 from desktop.models.errors import NotFoundError, ValidationError
@@ -15,6 +15,7 @@ from desktop.models.schema import Action, AuditEntry, DeletedRecord
 from desktop.models.services import (
     actions,
     bridge,
+    double_entry,
     interviews,
     participants,
     professionals,
@@ -167,3 +168,20 @@ def test_the_bin_keeps_the_rows_as_they_were(records):
     bridge.delete_assessment(records.participant_id, records.intake_id, REASON)
     assert recycle_bin.deleted_records(records.study_id)[0].detail == \
         "Brug naar Zelfredzaamheid® · Intake · 15-01-2018"
+
+
+def test_a_response_goes_with_its_second_entry_and_comes_back_with_it(records, study):
+    """Every row pointing at a deleted record goes with it — here a blind second entry of the
+    paper form (double data entry), typed by a colleague."""
+    with colleague("bram"):
+        double_entry.save_second_entry(records.participant_id, records.intake_id, "bridge",
+                                       "2018-01-15", dict.fromkeys(PILLARS, 2))
+    before = snapshot()
+    assert len(before["second_entry"]) == 1 and len(before["second_entry_value"]) == 8
+    bridge.delete_assessment(records.participant_id, records.intake_id, REASON)
+    after = snapshot()
+    assert after["second_entry"] == [] and after["second_entry_value"] == []
+    recycle_bin.restore(recycle_bin.deleted_records(study.id)[0].id)
+    restored = snapshot()
+    for table in ("response", "response_value", "second_entry", "second_entry_value"):
+        assert restored[table] == before[table], table
