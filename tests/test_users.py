@@ -234,3 +234,20 @@ def test_an_assistant_may_not_restore_a_backup_from_the_cli(records, db_path, ca
     assert "bram is onderzoeksassistent" in capsys.readouterr().err
     assert db_path.read_bytes() == before
     assert main(["restore", str(backup), "--db", str(db_path)]) == 0  # the lead may
+
+
+def test_a_deactivated_user_can_save_nothing(records):
+    with colleague():  # bram joins
+        pass
+    users.set_active("bram", False)  # the lead's doing
+    before = snapshot()
+    with colleague(), pytest.raises(PermissionDeniedError) as refused:
+        bridge.save_assessment(records.participant_id, records.intake_id, "2018-01-16",
+                               dict.fromkeys(PILLARS, 4))
+    assert refused.value.key == "error.user_inactive" and "bram" in str(refused.value)
+    assert snapshot() == before
+    users.set_active("bram", True)
+    with colleague():
+        bridge.save_assessment(records.participant_id, records.intake_id, "2018-01-16",
+                               dict.fromkeys(PILLARS, 4))
+    assert bridge.get_assessment(records.participant_id, records.intake_id).entered_by == "bram"

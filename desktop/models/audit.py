@@ -9,7 +9,8 @@ from collections.abc import Iterable, Mapping
 
 import peewee as pw
 
-from desktop.models.schema import AuditEntry, database
+from desktop.models.errors import PermissionDeniedError
+from desktop.models.schema import AuditEntry, User, database
 
 _user: str | None = None
 
@@ -55,8 +56,11 @@ Changes = Mapping[str, tuple[object, object]]
 
 
 def record(table: str, record_id: int, action: str, changes: Changes) -> None:
-    """Write one entry per changed field; call inside the save's transaction."""
+    """Write one entry per changed field; call inside the save's transaction. Every save
+    passes here, so a user a lead has deactivated is refused here (the save rolls back)."""
     user = current_user()
+    if User.select().where((User.name == user) & ~User.active).exists():
+        raise PermissionDeniedError("error.user_inactive", user=user)
     now = dt.datetime.now().replace(microsecond=0)
     rows: Iterable[dict[str, object]] = [
         {

@@ -134,8 +134,9 @@ def set_active(name: str, active: bool) -> None:
             return
         if not active and row.role == LEAD:
             _refuse_last_lead(row)
-        User.update(active=active).where(User.id == row.id).execute()
+        # audited first: a lead deactivating themselves may still write this entry
         audit.record("user", row.id, "update", {"active": (bool(row.active), active)})
+        User.update(active=active).where(User.id == row.id).execute()
 
 
 def _refuse_last_lead(row: User) -> None:
