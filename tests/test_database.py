@@ -27,6 +27,8 @@ def test_new_database_has_wal_foreign_keys_private_file_and_current_version(db_p
     assert db.execute_sql("PRAGMA foreign_keys").fetchone()[0] == 1
     assert SchemaVersion.get().version == CURRENT_VERSION
     assert stat.S_IMODE(db_path.stat().st_mode) == 0o600
+    for sidecar in ("-wal", "-shm"):  # the first session's saves sit in the WAL
+        assert stat.S_IMODE(Path(f"{db_path}{sidecar}").stat().st_mode) == 0o600
 
 
 def test_default_database_lives_in_the_data_folder(_private_data_dir):

@@ -131,12 +131,16 @@ def _connect_url(url: str, location: str) -> pw.Database:
 
 
 def _make_private(path: Path) -> None:
-    """Participants' data: readable by the owner only, where the owner is us."""
-    try:
-        if path.stat().st_uid == os.getuid():
-            path.chmod(0o600)
-    except OSError as error:  # a shared file owned by someone else: theirs to protect
-        log.warning("cannot restrict permissions of %s: %s", path, error)
+    """Participants' data: readable by the owner only, where the owner is us. The WAL holds
+    the latest saves and was made with the file's mode of the moment, so it is included."""
+    for part in (path, *(Path(f"{path}{suffix}") for suffix in ("-wal", "-shm", "-journal"))):
+        try:
+            if part.stat().st_uid == os.getuid():
+                part.chmod(0o600)
+        except FileNotFoundError:
+            continue
+        except OSError as error:  # a shared file owned by someone else: theirs to protect
+            log.warning("cannot restrict permissions of %s: %s", part, error)
 
 
 def _check_file(path: Path, create: bool) -> None:
