@@ -86,6 +86,8 @@ def test_participant_is_stored_and_audited(study):
     ("Jan Jansen", "zonder spaties"),
     ("", "verplicht"),
     ("123456782", "burgerservicenummer"),
+    ("1234.56.782", "burgerservicenummer"),
+    ("123-456-782", "burgerservicenummer"),
     ("x" * 41, "Te lang"),
 ])
 def test_bad_participant_codes_are_refused(study, participant, code, words):

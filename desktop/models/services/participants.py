@@ -83,7 +83,7 @@ def check_code(raw: object) -> str:
         raise ValidationError("code", "error.code_email")
     if not _CODE.match(code):
         raise ValidationError("code", "error.code_format", value=code)
-    if looks_like_bsn(code):
+    if looks_like_bsn(re.sub(r"[._-]", "", code)):  # also as written: 1234.56.782
         raise ValidationError("code", "error.code_bsn")
     return code
 
