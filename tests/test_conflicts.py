@@ -198,3 +198,19 @@ def test_actions_professionals_and_codes_refuse_a_stale_save(study, participant)
     assert [(d.mine, d.theirs) for d in refused.value.differences] == [
         ("Contact met mentor", "Vast contact")]
     assert codebook.codebook(study.id).codes[0].name == "Vast contact"
+
+
+def test_a_form_opened_empty_is_not_saved_over_a_colleagues_new_record(study, participant):
+    from desktop.models.services.conflicts import NOT_STORED
+
+    moment = study.moments[0].id
+    assert bridge.get_assessment(participant.id, moment) is None  # both open an empty form
+    _in_thread(lambda: bridge.save_assessment(participant.id, moment, "2018-01-15",
+                                              dict.fromkeys(PILLARS, 2)))
+    with pytest.raises(ConflictError) as refused:
+        bridge.save_assessment(participant.id, moment, "2018-01-15", dict.fromkeys(PILLARS, 3),
+                               expected_version=NOT_STORED)
+    assert refused.value.version == 1
+    assert ("schulden", "3", "2") in {(d.field, d.mine, d.theirs)
+                                      for d in refused.value.differences}
+    assert set(bridge.get_assessment(participant.id, moment).values.values()) == {2}

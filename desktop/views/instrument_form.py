@@ -27,6 +27,7 @@ from desktop.models.errors import ValidationError
 from desktop.models.instruments import Cutoff, InstrumentDefinition, Item
 from desktop.models.scoring import score_response
 from desktop.models.services import participants, responses, studies
+from desktop.models.services.conflicts import NOT_STORED
 from desktop.models.services.responses import StoredResponse
 from desktop.views import shortcuts, theme
 from desktop.views.conflict_dialog import save_resolving_conflicts
@@ -482,7 +483,7 @@ class InstrumentForm(QWidget):
 
     def _fill(self, existing: StoredResponse | None, date_text: str, note: str) -> None:
         self._stored = existing
-        self._version = existing.version if existing else None
+        self._version = existing.version if existing else NOT_STORED
         self.date.set_date_text(date_text)
         self._default_year = int(date_text[:4]) if date_text else dt.date.today().year
         self._set_date_note(note)

@@ -27,6 +27,7 @@ from desktop.i18n import tr
 from desktop.models.errors import BrugmeterError
 from desktop.models.instruments import InstrumentDefinition, Item
 from desktop.models.services import professionals, surveys
+from desktop.models.services.conflicts import NOT_STORED
 from desktop.models.services.surveys import StoredSurvey
 from desktop.models.surveys import APPLIED, NOT_APPLIED, SurveyDefinition
 from desktop.views import shortcuts, theme
@@ -376,7 +377,7 @@ class SurveyForm(QWidget):
         """Store the survey in one service call; True when it was stored."""
         if self.professional_id is None:
             return False
-        version = self._stored.version if self._stored is not None else None
+        version = self._stored.version if self._stored is not None else NOT_STORED
         professional_id, answers = self.professional_id, self.answers()
         try:
             if not save_resolving_conflicts(

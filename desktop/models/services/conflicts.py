@@ -19,6 +19,10 @@ from desktop.models import audit
 from desktop.models.errors import ValidationError
 from desktop.models.schema import AuditEntry
 
+# The expected version of a form opened while its record was not stored yet. Versions start at
+# 1, so a record someone stored meanwhile is a conflict to show, not one to overwrite.
+NOT_STORED = 0
+
 
 @dataclass(frozen=True)
 class Difference:
