@@ -132,3 +132,13 @@ def test_the_cli_prints_every_table_counted(demo_file, tmp_path, capsys):
         assert f"{table:<20} {counts[table]:>9}" in out
     assert main(["copy-study", "--db", str(demo_file), "--to", str(target)]) == 1
     assert "al een studie" in capsys.readouterr().err
+
+
+def test_a_source_without_a_study_says_so(tmp_path, capsys):
+    empty = tmp_path / "empty.sqlite"
+    open_database(empty)
+    close_database()
+    target = tmp_path / "target.sqlite"
+    assert main(["copy-study", "--db", str(empty), "--to", str(target)]) == 1
+    assert "Deze database bevat nog geen studie." in capsys.readouterr().err
+    assert not target.exists()

@@ -274,6 +274,8 @@ def copy_between(source_target: str, destination_target: str, study_name: str | 
     source = open_database(source_target, create=False)
     try:
         names = [row.name for row in Study.select(Study.name).order_by(Study.id)]
+        if not names:
+            raise ValidationError("study", "error.no_study")
         if study_name is None:
             if len(names) != 1:
                 raise ValidationError("study", "error.copy_choose_study",
