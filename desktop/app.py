@@ -238,7 +238,7 @@ class Shell(QObject):
         """File → Copy study to another database…: the open study into a file or a team's
         server, every table counted; the database open now stays open as it is."""
         window = self.window
-        if window is None or self.database is None or not window.may_leave():
+        if window is None or self.database is None or not self._may_switch_database(window):
             return
         destination = self.ask_connection(window, None, tr("copy.title"))
         if not destination:

@@ -53,3 +53,41 @@ def test_copy_study_to_a_new_file_by_keyboard(qtbot, shell, study, db_path, tmp_
     # the app still works on its own database
     assert current_database().database == str(db_path)
     assert [row.code for row in participants.participant_rows(study.id)] == ["AL-001"]
+
+
+def test_a_job_reading_the_database_is_stopped_before_the_copy_binds_others(
+        qtbot, shell, study, db_path, tmp_path):
+    """The copy binds the models to the source and the destination in turn: a background job
+    (an export, a data-quality check) must not go on reading through them meanwhile."""
+    from desktop.views import background
+
+    seen: set[str] = set()
+
+    def work(_progress, cancelled) -> None:
+        while not cancelled():
+            seen.add(str(current_database().database))
+            participants.participant_rows(study.id)
+        raise background.JobCancelled
+
+    job = background.Job(work)
+    job.start()
+    qtbot.waitUntil(lambda: bool(seen))
+    target = tmp_path / "kopie.sqlite"
+
+    def answer() -> None:
+        dialog = QApplication.activeModalWidget()
+        if isinstance(dialog, ConnectionDialog):
+            dialog.sqlite_radio.setChecked(True)
+            dialog.file_edit.clear()
+            dialog.file_edit.setText(str(target))
+            QTimer.singleShot(0, dialog.accept)
+        elif isinstance(dialog, QMessageBox):
+            dialog.accept()
+            return
+        QTimer.singleShot(20, answer)
+
+    QTimer.singleShot(0, answer)
+    shell.window.actions["copy_study"].trigger()
+    assert target.exists()
+    assert not job.is_running()
+    assert seen == {str(db_path)}
