@@ -449,6 +449,22 @@ def test_restore_into_a_missing_file_creates_it(closed_study, tmp_path):
     assert result.kept_aside is None and codes(target) == ["AL-001"] and mode(target) == 0o600
 
 
+def test_restoring_the_oldest_kept_before_restore_backup_does_not_thin_it_away(closed_study):
+    """Keeping the current file aside adds a before-restore backup; the retention rule must not
+    then delete the one being restored (the sixth of five would go)."""
+    start = dt.datetime(2026, 1, 1, 9)
+    kept = [backups.make_backup(closed_study, backups.BEFORE_RESTORE,
+                                now=start + dt.timedelta(hours=hour))
+            for hour in range(backups.RETENTION.before_restore)]
+    oldest = kept[0]
+    result = backups.restore(oldest, closed_study)
+    assert result.restored.participants == 1 and codes(closed_study) == ["AL-001"]
+    assert result.kept_aside.exists()
+    left = [backup.path for backup in backups.list_backups(closed_study)
+            if backup.kind == backups.BEFORE_RESTORE]
+    assert len(left) == backups.RETENTION.before_restore  # thinned after the restore
+
+
 def test_restore_warns_before_bringing_back_erased_participants(db_path, study, participant):
     backup = backups.backup_open_database()
     with transaction():  # the entry an erasure leaves behind

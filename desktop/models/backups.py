@@ -195,9 +195,10 @@ def prune(database_file: Path, folder: Path | None = None) -> list[Path]:
 
 # making one ----------------------------------------------------------------------------------
 def make_backup(source: pw.SqliteDatabase | Path, kind: str, folder: Path | None = None, *,
-                now: dt.datetime | None = None) -> Path:
+                now: dt.datetime | None = None, thin: bool = True) -> Path:
     """Copy an open database (or a closed file) into the backup folder, then apply the
-    retention rule there. The copy is one self-contained file, readable by the user only."""
+    retention rule there (unless `thin` is off: a restore thins once it has read its backup).
+    The copy is one self-contained file, readable by the user only."""
     path = Path(source.database) if isinstance(source, pw.SqliteDatabase) else Path(source)
     if not path.is_file():
         raise BackupError("backup.source_missing", path=path)
@@ -213,7 +214,8 @@ def make_backup(source: pw.SqliteDatabase | Path, kind: str, folder: Path | None
 
     _write_copy(target, copy_into)
     log.info("backup written to %s", target)
-    prune(path, folder)
+    if thin:
+        prune(path, folder)
     return target
 
 
@@ -427,9 +429,10 @@ def restore(backup: Path, target: Path, *, bring_back_erased: bool = False,
         raise ErasedDataError("backup.erased_data", count=len(erased),
                               latest=erased[-1].strftime(SHOWN))
     kept = None
+    folder = folder or backup_folder(target)
     if target.exists():
         _ensure_sole_use(target)
-        kept = _keep_aside(target, folder or backup_folder(target))
+        kept = _keep_aside(target, folder)
     _remove_sidecars(target)  # an old WAL or journal must never be applied to the new file
 
     def copy_into(copy: sqlite3.Connection) -> None:
@@ -438,6 +441,8 @@ def restore(backup: Path, target: Path, *, bring_back_erased: bool = False,
 
     _write_copy(target, copy_into)
     log.info("restored %s over %s (previous file kept at %s)", backup, target, kept)
+    if kept is not None:  # only now: the backup being restored may be the one to go
+        prune(target, folder)
     return RestoreResult(contents, kept)
 
 
@@ -461,7 +466,7 @@ def _keep_aside(target: Path, folder: Path) -> Path:
     """The file about to be replaced, as a before-restore backup; a file SQLite cannot read
     any more is copied byte for byte (with its WAL), since a restore is how one escapes it."""
     try:
-        return make_backup(target, BEFORE_RESTORE, folder)
+        return make_backup(target, BEFORE_RESTORE, folder, thin=False)
     except BackupError as error:
         if error.key != "backup.write_failed":
             raise
