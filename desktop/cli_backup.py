@@ -79,7 +79,8 @@ def _restore(database: Path, backup: Path, confirmed: bool) -> int:
 
 def _require_lead(database: Path) -> None:
     """Restoring is a lead's task, asked of the database to be replaced while it still opens
-    (a file too damaged to open is what a restore is for)."""
+    (a file too damaged to open is what a restore is for). No daily backup of it: its thinning
+    could take the very backup being restored."""
     from desktop.models.database import close_database, open_database
     from desktop.models.errors import DatabaseOpenError
     from desktop.models.services.users import require_lead
@@ -87,7 +88,7 @@ def _require_lead(database: Path) -> None:
     if not database.exists():
         return
     try:
-        open_database(database, create=False)
+        open_database(database, create=False, daily_backup=False)
     except DatabaseOpenError:
         return
     try:

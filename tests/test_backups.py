@@ -512,6 +512,21 @@ def test_cli_restore_needs_yes_to_bring_back_erased_data(closed_study, capsys):
     assert main(["restore", str(backup), "--db", str(closed_study), "--yes"]) == 0
 
 
+def test_cli_restore_of_the_oldest_monthly_backup_is_not_thinned_away_first(closed_study,
+                                                                            capsys):
+    """`brugmeter restore` asks the database who the user is; that opening must not make
+    today's daily backup, whose thinning would take the 12th month's one being restored."""
+    today = dt.date.today()
+    monthly = []
+    for back in range(1, backups.RETENTION.months + 1):
+        year, month = divmod(today.year * 12 + today.month - 1 - back, 12)
+        monthly.append(backups.make_backup(closed_study, backups.DAILY,
+                                           now=dt.datetime(year, month + 1, 1, 9)))
+    assert main(["restore", str(monthly[-1]), "--db", str(closed_study)]) == 0
+    assert "teruggezet" in capsys.readouterr().out
+    assert codes(closed_study) == ["AL-001"]
+
+
 def test_cli_refuses_a_server_database_and_a_bad_backup(closed_study, tmp_path, capsys):
     assert main(["backup", "--db", "postgresql://team@db.example.org/brug"]) == 1
     assert "pg_dump" in capsys.readouterr().err

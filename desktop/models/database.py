@@ -51,9 +51,11 @@ def is_url(target: str | Path) -> bool:
 
 
 def open_database(
-    target: str | Path, *, create: bool = True, busy_timeout: float = 5.0
+    target: str | Path, *, create: bool = True, busy_timeout: float = 5.0,
+    daily_backup: bool = True,
 ) -> pw.Database:
     """Open (and if asked, create) the database, bring its schema up to date and bind the models.
+    A file gets its daily backup unless `daily_backup` is off (a file about to be replaced).
 
     Any reason the file cannot be used becomes a DatabaseOpenError with a sentence for the user.
     """
@@ -87,7 +89,8 @@ def open_database(
         raise DatabaseOpenError("error.db_connection", path=location, reason=str(error)) from None
     if not is_url(target):
         _make_private(Path(target).expanduser())
-        backup_if_due(db)  # the daily backup; none for a new file, it holds no study yet
+        if daily_backup:  # none for a new file either: it holds no study yet
+            backup_if_due(db)
     log.info("opened database %s", location)
     return db
 
