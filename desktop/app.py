@@ -19,7 +19,7 @@ from desktop.i18n import tr
 from desktop.models import pgpass
 from desktop.models.database import is_url
 from desktop.models.errors import BrugmeterError
-from desktop.models.server import is_server_url, url_without_password
+from desktop.models.server import hide_password, is_server_url, url_without_password
 from desktop.models.services import shell_support
 from desktop.views import background, backup_dialogs, error_dialog, theme
 from desktop.views.error_dialog import DatabaseChoice
@@ -123,7 +123,8 @@ class Shell(QObject):
             try:
                 shell_support.switch_database(target)
             except BrugmeterError as error:
-                log.warning("cannot open database %s: %s", target, error.key)
+                shown = hide_password(str(target)) if is_url(target) else target
+                log.warning("cannot open database %s: %s", shown, error.key)
                 choice = error_dialog.ask_database_choice(self.window, error)
                 if choice is DatabaseChoice.QUIT:
                     return False

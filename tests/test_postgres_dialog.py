@@ -185,3 +185,15 @@ def test_a_wrong_password_keeps_the_open_database_and_is_not_remembered(
     assert studies.list_studies()[0].name == "Lokale studie"  # still open and usable
     assert settings.value(shell_app.SETTING_DATABASE) == str(local_file)
     assert not pgpass_path().exists()
+
+
+def test_a_refused_start_up_logs_the_server_without_the_password(
+        qtbot, postgres_cluster, team_study, settings, monkeypatch, caplog):
+    monkeypatch.setattr(error_dialog, "ask_database_choice",
+                        lambda parent, error: error_dialog.DatabaseChoice.QUIT)
+    wrong = "geheim-maar-fout"
+    url = postgres_cluster.url(team_study, postgres.PASSWORD_ROLE, wrong)
+    with caplog.at_level("INFO"):
+        assert shell_app.start(url, "nl", settings, [OverviewPage]) is None
+    assert "cannot open database" in caplog.text and team_study in caplog.text
+    assert wrong not in caplog.text

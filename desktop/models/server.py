@@ -55,12 +55,12 @@ def parse_server_url(url: str) -> ServerAddress:
         query = dict(parse_qsl(parts.query))
         port = int(query.get("port") or parts.port or DEFAULT_PORT)
     except ValueError:
-        raise DatabaseOpenError("error.server_url_invalid", url=_hide_password(url)) from None
+        raise DatabaseOpenError("error.server_url_invalid", url=hide_password(url)) from None
     database = unquote(parts.path.lstrip("/"))
     user = unquote(parts.username or "")
     host = query.get("host") or parts.hostname or "localhost"
     if parts.scheme.lower() not in SCHEMES or not database or not user or not 0 < port < 65536:
-        raise DatabaseOpenError("error.server_url_invalid", url=_hide_password(url))
+        raise DatabaseOpenError("error.server_url_invalid", url=hide_password(url))
     return ServerAddress(host, port, database, user, unquote(parts.password or ""))
 
 
@@ -69,7 +69,8 @@ def url_without_password(url: str) -> str:
     return parse_server_url(url).without_password().url()
 
 
-def _hide_password(url: str) -> str:
+def hide_password(url: str) -> str:
+    """The URL as a message or the log may show it: any password replaced by ***."""
     head, at, tail = url.rpartition("@")
     if not at or ":" not in head.split("://", 1)[-1]:
         return url
