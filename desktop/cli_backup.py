@@ -38,11 +38,27 @@ def run(target: str | None, args: argparse.Namespace) -> int:
         return _restore(database, args.backup, args.yes)
     if args.list:
         return _list(database, args.folder)
-    backups.describe(database)  # refuse a file that is not a Brugmeter database first
+    _check_database(database)
     written = backups.make_backup(database, backups.MANUAL, args.folder)
     print(tr("cli_backup.written", path=written))
     print("  " + backups.contents_text(backups.describe(written)))
     return 0
+
+
+# describe() words its refusals for a backup; here the file refused is the database
+_AS_DATABASE = {"backup.missing": "backup.source_missing",
+                "backup.not_database": "error.db_not_database",
+                "backup.damaged": "error.db_not_database", "backup.too_new": "error.db_too_new"}
+
+
+def _check_database(database: Path) -> None:
+    """Refuse a file that is not a Brugmeter database before copying it, naming it a database."""
+    try:
+        backups.describe(database)
+    except backups.BackupError as error:
+        if error.key not in _AS_DATABASE:
+            raise
+        raise backups.BackupError(_AS_DATABASE[error.key], **error.params) from None
 
 
 def _list(database: Path, folder: Path | None) -> int:

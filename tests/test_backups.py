@@ -542,6 +542,18 @@ def test_cli_refuses_a_server_database_and_a_bad_backup(closed_study, tmp_path, 
         "foreign-*"))
 
 
+def test_cli_backup_names_the_database_it_cannot_copy(tmp_path, capsys):
+    missing = tmp_path / "absent.sqlite"
+    assert main(["--lang", "en", "backup", "--db", str(missing)]) == 1
+    assert f"Database {missing} not found" in capsys.readouterr().err
+    text = tmp_path / "notes.sqlite"
+    text.write_text("not a database")
+    assert main(["--lang", "en", "backup", "--db", str(text)]) == 1
+    error = capsys.readouterr().err
+    assert f"{text} is not a Brugmeter database" in error and "Brugmeter backup" not in error
+    assert not (tmp_path / "backups").exists()
+
+
 def test_cli_backup_in_the_installed_command(closed_study, tmp_path):
     """The real `python -m desktop` entry writes its backup where asked."""
     folder = tmp_path / "usb"
