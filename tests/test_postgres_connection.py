@@ -179,3 +179,21 @@ def test_the_cli_says_a_wrong_password_in_one_line(postgres_cluster, team_databa
     assert "fout" not in error
     assert cli.main(["--lang", "en", "findings", "--db", "postgresql://x@127.0.0.1:1/b"]) == 1
     assert "cannot be reached" in capsys.readouterr().err
+
+
+def test_a_connection_the_server_dropped_is_opened_again(postgres_cluster, postgres_database):
+    """A server restart or an idle timeout ends the app's connection: the next read and the
+    next save open a new one, instead of every action failing until the app is restarted."""
+    open_database(postgres_cluster.url(postgres_database))
+    studies.create_study(studies.StudyInput(name="Voor de onderbreking"))
+
+    def drop() -> None:
+        postgres_cluster.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                                 "WHERE application_name = 'Brugmeter'", database=postgres_database)
+
+    drop()
+    assert [s.name for s in studies.list_studies()] == ["Voor de onderbreking"]
+    drop()
+    studies.create_study(studies.StudyInput(name="Na de onderbreking"))
+    assert {s.name for s in studies.list_studies()} == {"Voor de onderbreking",
+                                                        "Na de onderbreking"}

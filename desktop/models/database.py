@@ -11,6 +11,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import peewee as pw
+from playhouse.shortcuts import ReconnectMixin
 
 from desktop.models import audit_guard
 from desktop.models.backups import backup_if_due
@@ -114,9 +115,23 @@ def check_connection(target: str | Path) -> None:
             db.close()
 
 
+class ServerDatabase(ReconnectMixin, pw.PostgresqlDatabase):
+    """A team's server over a long session: a connection the server or the network dropped (a
+    restart, an idle timeout) is opened again for the next statement that starts outside a
+    transaction; one lost inside a save fails that save whole, with its message."""
+
+    reconnect_errors = (
+        (pw.OperationalError, "server closed the connection"),
+        (pw.OperationalError, "terminating connection"),
+        (pw.OperationalError, "could not receive data from server"),
+        (pw.OperationalError, "ssl connection has been closed"),
+        (pw.InterfaceError, "connection already closed"),
+    )
+
+
 def _server_database(address: ServerAddress) -> pw.PostgresqlDatabase:
     """Team mode. Without a password in the URL, libpq takes it from ~/.pgpass (pgpass.py)."""
-    return pw.PostgresqlDatabase(
+    return ServerDatabase(
         address.database, host=address.host, port=address.port, user=address.user,
         password=address.password or None, connect_timeout=CONNECT_TIMEOUT,
         application_name="Brugmeter")
