@@ -139,9 +139,9 @@ def _has_surrogate(text: str) -> bool:
 
 
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(\.[\w-]+)+")
-# Nine digits, perhaps written in groups (123456782, 1234.56.782, 123 456 782).
-_NINE_DIGITS = re.compile(r"(?<![\d.])\d{4}[. ]?\d{2}[. ]?\d{3}(?!\d)"
-                          r"|(?<!\d)\d{3} \d{3} \d{3}(?!\d)")
+# Nine digits, perhaps written in groups (123456782, 1234.56.782, 123 456 782, 123-456-782).
+_NINE_DIGITS = re.compile(r"(?<![\d.])\d{4}[. -]?\d{2}[. -]?\d{3}(?!\d)"
+                          r"|(?<!\d)\d{3}[ -]\d{3}[ -]\d{3}(?!\d)")
 
 
 def looks_like_bsn(text: str) -> bool:
