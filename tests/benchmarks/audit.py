@@ -17,7 +17,6 @@ import shutil
 import sqlite3
 import statistics
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -137,17 +136,14 @@ def bench_audit(path: Path) -> None:
 
 
 if __name__ == "__main__":
-    import os
 
     if sys.argv[1:]:
         study_file = Path(sys.argv[1])
     else:
         sys.path.insert(0, str(Path(__file__).resolve().parent))
-        from run import _study_file
+        from run import _study_file, bench_folder
 
-        bench = Path(tempfile.gettempdir()) / "brugmeter-bench"
-        bench.mkdir(parents=True, exist_ok=True)
-        os.environ.setdefault("BRUGMETER_DATA_DIR", str(bench / "data"))
+        bench = bench_folder()
         study_file = bench / "bench-audit-20000.sqlite"
         if not study_file.exists():
             from desktop.models.database import close_database, open_database

@@ -14,7 +14,6 @@ import datetime as dt
 import sqlite3
 import statistics
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -92,16 +91,7 @@ def bench_quality(path: Path) -> None:
 
 
 if __name__ == "__main__":
-    import os
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    from run import study_from_arguments
 
-    if sys.argv[1:]:
-        study_file = Path(sys.argv[1])
-    else:
-        sys.path.insert(0, str(Path(__file__).resolve().parent))
-        from run import _study_file
-
-        bench = Path(tempfile.gettempdir()) / "brugmeter-bench"
-        bench.mkdir(parents=True, exist_ok=True)
-        os.environ.setdefault("BRUGMETER_DATA_DIR", str(bench / "data"))
-        study_file = _study_file(bench, 20_000)
-    bench_quality(study_file)
+    bench_quality(study_from_arguments(sys.argv[1:]))

@@ -73,6 +73,20 @@ def _median_run(args: list[str], repeat: int, env: dict[str, str]) -> float:
     return statistics.median(times)
 
 
+def bench_folder() -> Path:
+    """The benchmarks' shared folder in the temp dir, also their data folder (backups, logs):
+    the synthetic studies are written once and reused by every benchmark script."""
+    folder = Path(tempfile.gettempdir()) / "brugmeter-bench"
+    folder.mkdir(parents=True, exist_ok=True)
+    os.environ.setdefault("BRUGMETER_DATA_DIR", str(folder / "data"))
+    return folder
+
+
+def study_from_arguments(arguments: list[str]) -> Path:
+    """The study file named on the command line, or the shared 20,000-participant demo."""
+    return Path(arguments[0]) if arguments else _study_file(bench_folder(), 20_000)
+
+
 def _study_file(folder: Path, participants: int) -> Path:
     path = folder / f"bench-{participants}.sqlite"
     if path.exists():

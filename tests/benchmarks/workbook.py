@@ -188,23 +188,16 @@ def bench_import(path: Path) -> None:
 
 
 if __name__ == "__main__":
-    import os
 
     if sys.argv[1:2] == ["--import-child"]:
         _import_child(Path(sys.argv[2]), Path(sys.argv[3]))
         sys.exit(0)
     importing = sys.argv[1:2] == ["--import"]
     arguments = sys.argv[2:] if importing else sys.argv[1:]
-    if arguments:
-        study_file = Path(arguments[0])
-    else:
-        sys.path.insert(0, str(Path(__file__).resolve().parent))
-        from run import _study_file
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    from run import study_from_arguments
 
-        bench = Path(tempfile.gettempdir()) / "brugmeter-bench"
-        bench.mkdir(parents=True, exist_ok=True)
-        os.environ.setdefault("BRUGMETER_DATA_DIR", str(bench / "data"))
-        study_file = _study_file(bench, 20_000)
+    study_file = study_from_arguments(arguments)
     if importing:
         bench_import(study_file)
     else:
