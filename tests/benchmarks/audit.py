@@ -1,4 +1,4 @@
-"""(m) Browsing the audit trail of the 20,000-participant demo study, its trail filled as a
+"""(n) Browsing the audit trail of the 20,000-participant demo study, its trail filled as a
 team's years of work would fill it: every participant added, every response entered and
 changed once, every action added, by eight assistants over two years (about two million
 entries). Timed: the first page (200 entries) of one participant's trail — their own record,
@@ -123,7 +123,7 @@ def bench_audit(path: Path) -> None:
     absent, _ = _median(lambda: audit_trail.browse(TrailFilter(text="nergens-te-vinden")), 3)
     close_database()
     own, plain_user = _baseline(path, participant_id, user)
-    print(f"(m) audit trail, {entries:,} entries")
+    print(f"(n) audit trail, {entries:,} entries")
     print(f"      one participant ({len(page.rows)} entries: own record, responses, actions) "
           f"{person * 1000:7.1f} ms   sqlite3 the same rows {own * 1000:6.2f} ms")
     print(f"      one user, first page of {len(user_page.rows)} {by_user * 1000:7.1f} ms, "

@@ -17,6 +17,7 @@ in the same run. Not part of CI: run `make benchmark` (or `python tests/benchmar
 (k) coding a 300,000-character transcript in the real coding view: see coding.py
 (l) the data-quality report: see quality.py
 (m) team mode under load, 8 processes × 500 saves on one PostgreSQL database: see load.py
+(n) browsing the audit trail of 1.6 million entries: see audit.py
 """
 
 from __future__ import annotations
