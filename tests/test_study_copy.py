@@ -142,3 +142,32 @@ def test_a_source_without_a_study_says_so(tmp_path, capsys):
     assert main(["copy-study", "--db", str(empty), "--to", str(target)]) == 1
     assert "Deze database bevat nog geen studie." in capsys.readouterr().err
     assert not target.exists()
+
+
+def test_the_bin_comes_along_into_a_database_that_knows_only_its_users(demo_file, tmp_path):
+    """A team's database opened once in the app holds its lead (and their audit entries) but
+    no study yet: the copied study's ids are kept, so its deleted records come along and can
+    be restored there."""
+    from desktop.models.schema import Action
+    from desktop.models.services import actions, recycle_bin, users
+
+    open_database(demo_file, create=False)
+    action = Action.select().order_by(Action.id).first()
+    actions.delete_action(action.id, "dubbel ingevoerd")
+    close_database()
+    target = tmp_path / "team.sqlite"
+    open_database(target)
+    users.session_user()  # the lead opened it once
+    close_database()
+
+    result = copy_between(str(demo_file), str(target), None)
+    assert result.bin_left_out == 0 and result.counts["deleted_record"] == 1
+    open_database(target, create=False)
+    try:
+        (deleted,) = DeletedRecord.select()
+        recycle_bin.restore(deleted.id)
+        restored = Action.get_by_id(action.id)
+        assert (restored.participant_id, restored.action_type_id) == (
+            action.participant_id, action.action_type_id)
+    finally:
+        close_database()

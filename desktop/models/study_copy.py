@@ -105,9 +105,9 @@ def copy_study(source: pw.Database, destination: pw.Database, study_name: str,
         audit_rows = _copy_audit(source, destination, copied, offsets,
                                  whole_file=studies_in_source == 1)
         bin_rows = DeletedRecord.select().where(DeletedRecord.study == study.id).bind(source)
-        if any(offsets.values()):
+        if not _ids_kept(offsets, instruments):
             result.bin_left_out = bin_rows.count()
-        else:  # ids kept: what the bin holds can be put back in the destination as it is
+        else:  # what the bin holds can be put back in the destination as it is
             fields = DeletedRecord._meta.sorted_fields
             _insert(destination, DeletedRecord, bin_rows.select(*fields).tuples().iterator(),
                     tuple(f.name for f in fields))
@@ -122,6 +122,13 @@ def copy_study(source: pw.Database, destination: pw.Database, study_name: str,
         _move_sequences(destination)
     log.info("study %r copied: %s", study_name, result.counts)
     return result
+
+
+def _ids_kept(offsets: dict[type[pw.Model], int], instruments: dict[int, int]) -> bool:
+    """Whether the study's records keep their ids in the destination, as the bin's saved rows
+    name them (the destination's users and audit entries do not matter)."""
+    return not any(offsets[model] for model in (*study_models(), DeletedRecord)) and all(
+        source == there for source, there in instruments.items())
 
 
 def _highest_id(db: pw.Database, model: type[pw.Model]) -> int:
@@ -140,7 +147,8 @@ def _instrument_ids(source: pw.Database, destination: pw.Database, study_id: int
                         .select(model._meta.fields["instrument"]).tuples())
     mapping: dict[int, int] = {}
     next_id = offsets[Instrument] + 1
-    for row in Instrument.select().where(Instrument.id.in_(sorted(used))).bind(source):
+    for row in (Instrument.select().where(Instrument.id.in_(sorted(used)))
+                .order_by(Instrument.id).bind(source)):
         there = Instrument.select().where((Instrument.key == row.key)
                                           & (Instrument.version == row.version)) \
             .bind(destination).first()
