@@ -251,3 +251,17 @@ def test_a_deactivated_user_can_save_nothing(records):
         bridge.save_assessment(records.participant_id, records.intake_id, "2018-01-16",
                                dict.fromkeys(PILLARS, 4))
     assert bridge.get_assessment(records.participant_id, records.intake_id).entered_by == "bram"
+
+
+def test_the_creator_of_a_new_database_is_its_lead(tmp_path):
+    """A study made from the command line (a demo, a new file) registers who made it, so the
+    creator — not whoever opens the app first — is the lead."""
+    from desktop.models.database import close_database, open_database
+
+    open_database(tmp_path / "new.sqlite")
+    try:
+        studies.create_study(studies.StudyInput(name="Nieuw"))
+        assert [(user.name, user.role) for user in users.list_users()] == [
+            (audit.current_user(), "lead")]
+    finally:
+        close_database()

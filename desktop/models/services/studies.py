@@ -24,7 +24,7 @@ from desktop.models.services.instrument_library import (
     check_study_figures,
     ensure_instrument,
 )
-from desktop.models.services.users import require_lead
+from desktop.models.services.users import require_lead, session_user
 from desktop.models.services.validation import clean_text, parse_date
 
 
@@ -132,6 +132,9 @@ def _checked(data: StudyInput) -> dict[str, object]:
 
 
 def create_study(data: StudyInput) -> int:
+    """A new study; its creator is registered as a user first, so the creator of a new
+    database is its lead (see services/users.py)."""
+    session_user()
     checked = _checked(data)
     fields = {k: checked[k] for k in ("name", "organisation", "municipality", "language",
                                       "period_start", "period_end")}

@@ -86,7 +86,9 @@ def require_lead() -> UserInfo:
 
 
 def list_users() -> list[UserInfo]:
-    """Every user the database knows, active ones first, by name."""
+    """Every user the database knows, active ones first, by name (the session's user among
+    them: who asks is registered first)."""
+    session_user()
     return [_info(row) for row in User.select().order_by(User.active.desc(), User.name)]
 
 
