@@ -27,6 +27,7 @@ SQLITE_PRAGMAS = {
     "foreign_keys": 1,
     "synchronous": "normal",
     "cache_size": -32_000,
+    "secure_delete": 1,  # freed space holds zeros: erased or replaced data leaves no trace
 }
 
 

@@ -111,29 +111,25 @@ def erase_participant(participant_id: int, confirmation: object) -> ErasureScope
     if str(confirmation or "").strip() != scope.code:
         raise ValidationError("confirmation", "error.erase_confirmation", code=scope.code)
     sqlite = isinstance(database.obj, pw.SqliteDatabase)
-    if sqlite:
+    if sqlite:  # on for every connection (database.py); never switched off after this
         database.execute_sql("PRAGMA secure_delete = ON")
-    try:
-        with transaction():
-            records = _records(participant_id)
-            condition = _audit_condition(records, participant_id)
-            for model, ids in ((Coding, records.codings), (Interview, records.interviews),
-                               (Action, records.actions)):
-                if ids:
-                    model.delete().where(model.id.in_(ids)).execute()
-            if records.responses:
-                ResponseValue.delete().where(
-                    ResponseValue.response.in_(records.responses)).execute()
-                Response.delete().where(Response.id.in_(records.responses)).execute()
-            find_participant(participant_id).delete_instance()
-            recycle_bin.forget_participant(participant_id)
-            if condition is not None:
-                with audit_guard.erasure_permitted():  # the trail's one allowed deletion
-                    AuditEntry.delete().where(condition).execute()
-            audit.record("participant", participant_id, ERASE_ACTION, {})
-    finally:
-        if sqlite:
-            database.execute_sql("PRAGMA secure_delete = OFF")
+    with transaction():
+        records = _records(participant_id)
+        condition = _audit_condition(records, participant_id)
+        for model, ids in ((Coding, records.codings), (Interview, records.interviews),
+                           (Action, records.actions)):
+            if ids:
+                model.delete().where(model.id.in_(ids)).execute()
+        if records.responses:
+            ResponseValue.delete().where(
+                ResponseValue.response.in_(records.responses)).execute()
+            Response.delete().where(Response.id.in_(records.responses)).execute()
+        find_participant(participant_id).delete_instance()
+        recycle_bin.forget_participant(participant_id)
+        if condition is not None:
+            with audit_guard.erasure_permitted():  # the trail's one allowed deletion
+                AuditEntry.delete().where(condition).execute()
+        audit.record("participant", participant_id, ERASE_ACTION, {})
     _flush_freed_space(sqlite)
     log.info("participant %d erased", participant_id)
     return scope
