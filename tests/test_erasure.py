@@ -179,3 +179,25 @@ def test_text_replaced_before_an_erasure_is_not_left_in_free_pages(two_participa
         participant_id=kept, held_on="2018-09-01", transcript="kort"), expected_version=1)
     erasure.erase_participant(kept, "AL-002")
     assert b"QZXW old transcript" not in _file_bytes(db_path)
+
+
+def test_no_dead_row_of_the_participant_is_left_on_postgresql(two_participants, backend):
+    """PostgreSQL keeps a deleted row as a dead tuple until a vacuum: every table the erasure
+    deletes from is vacuumed, the participant's own (code, remarks) and the bin's included."""
+    if backend != "postgresql":
+        pytest.skip("dead tuples are PostgreSQL's")
+    erased, _ = two_participants
+    erasure.erase_participant(erased, ERASED_CODE)
+    db = current_database()
+    db.execute_sql("CREATE EXTENSION IF NOT EXISTS pageinspect")
+    for table in ("participant", "deleted_record", "response", "response_value", "audit_entry",
+                  "interview", "coding", "action"):
+        pages = db.execute_sql("SELECT pg_relation_size(%s) / current_setting('block_size')::int",
+                               (table,)).fetchone()[0]
+        for page in range(pages):
+            rows = db.execute_sql(
+                "SELECT t_data FROM heap_page_items(get_raw_page(%s, %s)) "
+                "WHERE t_data IS NOT NULL", (table, page)).fetchall()
+            for (data,) in rows:
+                for text in (ERASED_CODE, SECRET_REMARK, SECRET_TRANSCRIPT, SECRET_MEMO):
+                    assert text.encode() not in bytes(data), (table, text)

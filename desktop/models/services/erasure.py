@@ -22,9 +22,13 @@ from desktop.models.schema import (
     Action,
     AuditEntry,
     Coding,
+    DeletedRecord,
     Interview,
+    Participant,
     Response,
     ResponseValue,
+    SecondEntry,
+    SecondEntryValue,
     database,
 )
 from desktop.models.services import recycle_bin
@@ -140,5 +144,6 @@ def _flush_freed_space(sqlite: bool) -> None:
     if sqlite:
         database.execute_sql("PRAGMA wal_checkpoint(TRUNCATE)")
         return
-    for model in (Coding, Interview, Action, ResponseValue, Response, AuditEntry):
+    for model in (Coding, Interview, Action, SecondEntryValue, SecondEntry, ResponseValue,
+                  Response, Participant, DeletedRecord, AuditEntry):
         database.execute_sql(f'VACUUM "{model._meta.table_name}"')
