@@ -10,6 +10,7 @@ import pytest
 
 from desktop.models import audit
 from desktop.models.database import current_database
+from desktop.models.errors import ValidationError
 from desktop.models.schema import AuditEntry
 from desktop.models.services import (
     actions,
@@ -21,7 +22,7 @@ from desktop.models.services import (
     responses,
     studies,
 )
-from desktop.models.services.conflicts import ConflictError
+from desktop.models.services.conflicts import NOT_STORED, ConflictError
 
 PILLARS = ["gezinsstabiliteit", "sociaal_netwerk", "huisvesting", "opleiding", "gezondheid",
            "schulden", "sparen", "inkomen"]
@@ -201,7 +202,6 @@ def test_actions_professionals_and_codes_refuse_a_stale_save(study, participant)
 
 
 def test_a_form_opened_empty_is_not_saved_over_a_colleagues_new_record(study, participant):
-    from desktop.models.services.conflicts import NOT_STORED
 
     moment = study.moments[0].id
     assert bridge.get_assessment(participant.id, moment) is None  # both open an empty form
@@ -214,3 +214,21 @@ def test_a_form_opened_empty_is_not_saved_over_a_colleagues_new_record(study, pa
     assert ("schulden", "3", "2") in {(d.field, d.mine, d.theirs)
                                       for d in refused.value.differences}
     assert set(bridge.get_assessment(participant.id, moment).values.values()) == {2}
+
+
+def test_a_form_whose_record_was_deleted_meanwhile_is_not_saved_back(study, participant):
+    """A colleague moved the assessment to the bin while it was open: saving refuses (it would
+    quietly bring the record back, and the bin could no longer restore it)."""
+    moment = study.moments[0].id
+    bridge.save_assessment(participant.id, moment, "2018-01-15", dict.fromkeys(PILLARS, 2))
+    opened = bridge.get_assessment(participant.id, moment)
+    _in_thread(lambda: bridge.delete_assessment(participant.id, moment, "dubbel ingevoerd"))
+    with pytest.raises(ValidationError) as refused:
+        bridge.save_assessment(participant.id, moment, "2018-01-15", dict.fromkeys(PILLARS, 3),
+                               expected_version=opened.version)
+    assert refused.value.key == "error.record_deleted" and "verwijderd" in refused.value.message
+    assert bridge.get_assessment(participant.id, moment) is None
+    # a form opened empty, or a save without a version (an import), still stores
+    bridge.save_assessment(participant.id, moment, "2018-01-15", dict.fromkeys(PILLARS, 3),
+                           expected_version=NOT_STORED)
+    assert bridge.get_assessment(participant.id, moment).values["sparen"] == 3

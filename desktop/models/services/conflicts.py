@@ -125,3 +125,12 @@ def update_versioned(current: pw.Model, table: str, expected_version: int | None
         raise conflict(field, table, fresh.id, fresh.version, shown(fields), shown(stored(fresh)))
     audit.record(table, current.id, "update", logged(changes))
     return True
+
+
+def refuse_if_deleted(expected_version: int | None, field: str) -> None:
+    """A form opened on a stored record (version 1 or more) finds it gone: a colleague
+    deleted it meanwhile. Saving would quietly bring it back, so the save is refused; the
+    typed values stay in the form, and the deleted record can be restored from the bin."""
+    if expected_version not in (None, NOT_STORED):
+        raise ValidationError(field, "error.record_deleted")
+

@@ -22,7 +22,13 @@ from desktop.models.schema import (
     Response,
     ResponseValue,
 )
-from desktop.models.services.conflicts import ConflictError, claim_version, conflict, field_label
+from desktop.models.services.conflicts import (
+    ConflictError,
+    claim_version,
+    conflict,
+    field_label,
+    refuse_if_deleted,
+)
 from desktop.models.services.instrument_library import LinkedInstrument, linked_instrument
 from desktop.models.services.participants import find_participant
 from desktop.models.services.recycle_bin import Owner, check_reason, discard
@@ -145,6 +151,7 @@ def save_response(participant_id: int, moment_id: int, instrument_key: str,
                                         & (Response.moment == moment_id)
                                         & (Response.instrument == instrument_id))
         if response is None:
+            refuse_if_deleted(expected_version, "assessed_on")
             response = Response.create(participant=participant_id, moment=moment_id,
                                        instrument=instrument_id, assessed_on=date, entered_by=user)
             old_values: dict[str, str | None] = {}

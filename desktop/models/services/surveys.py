@@ -19,7 +19,13 @@ from desktop.models.database import transaction
 from desktop.models.errors import ValidationError
 from desktop.models.files import write_text_atomically
 from desktop.models.schema import Professional, Site, Survey, SurveyAnswer, SurveyResponse
-from desktop.models.services.conflicts import ConflictError, claim_version, conflict, field_label
+from desktop.models.services.conflicts import (
+    ConflictError,
+    claim_version,
+    conflict,
+    field_label,
+    refuse_if_deleted,
+)
 from desktop.models.services.professionals import find_professional
 from desktop.models.services.recycle_bin import Owner, check_reason, discard
 from desktop.models.services.users import require_lead
@@ -206,6 +212,7 @@ def save_survey_response(professional_id: int, answers: SurveyAnswers,
         response = SurveyResponse.get_or_none((SurveyResponse.survey == survey.id)
                                               & (SurveyResponse.professional == professional_id))
         if response is None:
+            refuse_if_deleted(expected_version, "ranking")
             response = SurveyResponse.create(survey=survey.id, professional=professional_id,
                                              answered_on=answered_on, complete=complete,
                                              entered_by=user)
