@@ -28,6 +28,7 @@ from desktop.models.services import (
     interviews,
     participants,
     professionals,
+    studies,
     users,
 )
 from desktop.models.services.audit_trail import TrailFilter
@@ -268,3 +269,24 @@ def test_the_cli_lists_the_trail_filtered(planted, db_path, capsys):
                  "--limit", "5"]) == 0
     text = capsys.readouterr().out
     assert "oud bericht" in text and "nog ouder" not in text
+
+
+def test_the_workbook_of_one_study_holds_only_its_own_trail(study, participant, tmp_path):
+    """In a database of several studies (a team's municipalities) the workbook's audit sheet
+    holds the entries about its own study's records, never another study's codes or values."""
+    other = studies.create_study(studies.StudyInput(name="Andere gemeente", sites=["Gouda"]))
+    other_participant = participants.add_participant(other, participants.ParticipantInput(
+        "GOUDA-7", None, "consented", dt.date(2018, 2, 1), "", "alleen van Gouda"))
+    kind = actions.action_types(study.id)[0]
+    action = actions.add_action(participant.id, actions.ActionInput(kind.id, "2018-01-20"))
+    actions.delete_action(action, "dubbel")  # in the bin: its entries still belong here
+    target = tmp_path / "alphen.xlsx"
+    write_workbook(study.id, target)
+    sheet = openpyxl.load_workbook(target, read_only=True)["audit"]
+    header = next(sheet.iter_rows(max_row=1, values_only=True))
+    rows = [dict(zip(header, row, strict=False))
+            for row in sheet.iter_rows(min_row=2, values_only=True)]
+    assert "GOUDA-7" not in repr(rows) and "alleen van Gouda" not in repr(rows)
+    about = {(r["table"], r["record_id"]) for r in rows}
+    assert about >= {("participant", participant.id), ("action", action), ("study", study.id)}
+    assert ("participant", other_participant) not in about

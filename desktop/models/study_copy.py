@@ -68,6 +68,14 @@ def _scoped(model: type[pw.Model], study_id: int, db: pw.Database) -> pw.ModelSe
     return query.where(Study.id == study_id).order_by(model.id).bind(db)
 
 
+def study_record_ids(model: type[pw.Model], study_id: int) -> pw.ModelSelect:
+    """The ids of `model`'s rows that belong to the study, as a subquery."""
+    query = model.select(model.id)
+    for key in _path_to_study(model) or []:
+        query = query.join(key.rel_model, on=(key == key.rel_model.id))
+    return query.where(Study.id == study_id)
+
+
 def study_models() -> list[type[pw.Model]]:
     """Tables whose rows belong to one study, in an order that inserts parents first."""
     return [model for model in MODELS if _path_to_study(model) is not None]

@@ -1,6 +1,7 @@
-"""The audit trail in the workbook: every entry, oldest first, with the record in words and
-the participant or professional it belongs to. For reading only: the workbook import skips
-this sheet (a file never writes the trail; the import records its own entries)."""
+"""The audit trail in the workbook: every entry about the study, oldest first, with the
+record in words and the participant or professional it belongs to. For reading only: the
+workbook import skips this sheet (a file never writes the trail; the import records its own
+entries)."""
 
 from __future__ import annotations
 
@@ -33,12 +34,16 @@ def audit_sheet(ctx: ExportContext) -> Sheet:
                            if name in _NOTED else "")
                     for name in _NAMES)
     language = ctx.language
+    # A database of one study: the whole trail (erasures and deleted records included). Of
+    # several (a team's municipalities): only what is about this study's records.
+    criteria = audit_trail.TrailFilter(
+        study_id=ctx.study.id if audit_trail.studies_in_database() > 1 else None)
 
     def rows() -> Iterator[tuple]:
-        for row in audit_trail.entries():
+        for row in audit_trail.entries(criteria):
             yield (row.id, row.at, row.user, row.table,
                    audit_trail.table_label(row.table, language), row.record_id, row.owner,
                    row.action, row.field, _value(row.old), _value(row.new))
 
     return Sheet(AUDIT_SHEET, ctx.t("workbook.sheet.audit"), columns, rows,
-                 audit_trail.count_entries())
+                 audit_trail.count_entries(criteria))

@@ -28,6 +28,7 @@ from desktop.models.schema import (
     Participant,
     Professional,
     Response,
+    Study,
     SurveyResponse,
     database,
 )
@@ -52,6 +53,7 @@ class TrailFilter:
     since: dt.date | None = None
     until: dt.date | None = None
     text: str = ""
+    study_id: int | None = None  # entries about the study's records (its own and binned)
 
 
 @dataclass(frozen=True)
@@ -155,8 +157,9 @@ def entries(criteria: TrailFilter | None = None, newest_first: bool = False,
         left = None if left is None else left - len(chunk)
 
 
-def count_entries() -> int:
-    return AuditEntry.select().count()
+def count_entries(criteria: TrailFilter | None = None) -> int:
+    condition = _condition(criteria or TrailFilter())
+    return 0 if condition is None else AuditEntry.select().where(condition).count()
 
 
 def _columns() -> pw.Select:
@@ -173,6 +176,8 @@ def _condition(criteria: TrailFilter) -> pw.Expression | None:
         if about is None:
             return None
         condition &= about
+    if criteria.study_id is not None:
+        condition &= _about_study(criteria.study_id)
     if criteria.user:
         condition &= AuditEntry.user == criteria.user
     if criteria.table:
@@ -195,6 +200,24 @@ def _about(records: dict[str, set[int]]) -> pw.Expression | None:
             part = (AuditEntry.table == table) & AuditEntry.record_id.in_(sorted(ids))
             condition = part if condition is None else condition | part
     return condition
+
+
+def _about_study(study_id: int) -> pw.Expression:
+    """Entries about a record of the study — there now (found through its keys to the study)
+    or in the recycle bin — as subqueries, so a large study's ids never travel to Python."""
+    from desktop.models.study_copy import study_models, study_record_ids
+
+    condition = pw.Tuple(AuditEntry.table, AuditEntry.record_id).in_(
+        DeletedRecord.select(DeletedRecord.table, DeletedRecord.record_id)
+        .where(DeletedRecord.study == study_id))
+    for model in study_models():
+        condition |= ((AuditEntry.table == model._meta.table_name)
+                      & AuditEntry.record_id.in_(study_record_ids(model, study_id)))
+    return condition
+
+
+def studies_in_database() -> int:
+    return Study.select().count()
 
 
 def participant_records(participant_id: int) -> dict[str, set[int]]:
