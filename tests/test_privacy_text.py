@@ -46,3 +46,19 @@ def test_remarks_keep_phone_numbers_dates_and_amounts(study, remark):
     pid = participants.add_participant(study.id, participants.ParticipantInput(
         "AL-009", study.sites[0].id, remarks=remark))
     assert participants.get_participant(pid).remarks == remark
+
+
+def test_a_study_group_and_a_coding_memo_refuse_an_identifier_too(study, participant):
+    from desktop.models.services import codebook, codings, interviews
+
+    with pytest.raises(ValidationError) as refused:
+        participants.add_participant(study.id, participants.ParticipantInput(
+            "AL-010", None, study_group="groep van j.jansen@example.nl"))
+    assert (refused.value.field, refused.value.key) == ("study_group", "error.text_email")
+    interview = interviews.add_interview(study.id, interviews.InterviewInput(
+        participant_id=participant.id, held_on="2018-08-01", transcript="Het ging goed."))
+    code = codebook.add_code(study.id, "Steun")
+    with pytest.raises(ValidationError) as refused:
+        codings.add_coding(interview, code, "A", 0, 3, "haar bsn is 123456782")
+    assert (refused.value.field, refused.value.key) == ("memo", "error.text_bsn")
+    assert not codings.interview_codings(interview)

@@ -15,7 +15,7 @@ from desktop.models.database import transaction
 from desktop.models.errors import NotFoundError, ValidationError
 from desktop.models.schema import Code, Coding, Interview, Participant, Professional
 from desktop.models.services.interviews import at_site
-from desktop.models.services.validation import clean_text
+from desktop.models.services.validation import clean_free_text, clean_text
 
 
 @dataclass(frozen=True)
@@ -52,7 +52,7 @@ def check_coder(raw: object) -> str:
 # One rule per typed field, for add_coding and the workbook import.
 FIELD_CHECKS: dict[str, Callable[[object], object]] = {
     "coder": check_coder,
-    "memo": lambda raw: clean_text(raw, "memo", 4000),
+    "memo": lambda raw: clean_free_text(raw, "memo", 4000),
 }
 
 

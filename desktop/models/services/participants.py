@@ -107,7 +107,7 @@ FIELD_CHECKS: dict[str, Callable[[object], object]] = {
     "code": check_code,
     "status": check_status,
     "inclusion_date": check_inclusion_date,
-    "study_group": lambda raw: clean_text(raw, "study_group", 60),
+    "study_group": lambda raw: clean_free_text(raw, "study_group", 60),
     "remarks": lambda raw: clean_free_text(raw, "remarks", 2000),
 }
 
