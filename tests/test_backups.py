@@ -64,6 +64,8 @@ def closed_study(db_path, study, participant) -> Path:
 # making backups ------------------------------------------------------------------------------
 def test_backup_of_the_open_database_is_a_private_self_contained_copy(db_path, study,
                                                                       participant):
+    participants.add_participant(study.id, participants.ParticipantInput(
+        "AL-002", None, "declined"))  # approached only: not counted as taking part
     written = backups.backup_open_database()
     assert written.parent == db_path.parent / "backups"
     assert mode(written) == 0o600 and mode(written.parent) == 0o700
@@ -75,7 +77,7 @@ def test_backup_of_the_open_database_is_a_private_self_contained_copy(db_path, s
     held = backups.check_backup(written)
     assert (held.studies, held.participants, held.responses) == (1, 1, 0)
     assert held.schema_version == CURRENT_VERSION and held.kind == "manual"
-    assert codes(written) == ["AL-001"]
+    assert codes(written) == ["AL-001", "AL-002"]
     # a second one in the same second gets its own name
     again = backups.make_backup(db_path, "manual", now=name.made_at)
     assert again != written and again.name.endswith("-2.sqlite")

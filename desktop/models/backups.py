@@ -26,7 +26,7 @@ from desktop.i18n import tr
 from desktop.models import migrations
 from desktop.models.errors import BrugmeterError, DatabaseOpenError
 from desktop.models.files import write_atomically
-from desktop.models.schema import database
+from desktop.models.schema import PARTICIPATING_STATUSES, database
 
 log = logging.getLogger(__name__)
 
@@ -367,14 +367,21 @@ def _contents(connection: sqlite3.Connection, path: Path) -> BackupContents:
         raise BackupError("backup.too_new", path=path, found=row[0],
                           supported=migrations.CURRENT_VERSION)
 
-    def count(table: str) -> int:
-        return connection.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+    def count(table: str, where: str = "") -> int:
+        return connection.execute(f"SELECT count(*) FROM {table} {where}").fetchone()[0]
 
     parsed = parse_name(path.name)
     made_at = parsed.made_at if parsed else dt.datetime.fromtimestamp(path.stat().st_mtime)
     return BackupContents(path, parsed.kind if parsed else None, made_at.replace(microsecond=0),
-                          row[0], count("study"), count("participant"), count("response"),
+                          row[0], count("study"), count("participant", _TAKING_PART),
+                          count("response"),
                           path.stat().st_size)
+
+
+# Participants as the app counts them (taking part: consented, or withdrawn later), not the
+# people only approached or who declined.
+_TAKING_PART = "WHERE status IN ({})".format(
+    ", ".join(f"'{status}'" for status in PARTICIPATING_STATUSES))
 
 
 def _read_only(path: Path) -> sqlite3.Connection:
