@@ -1,4 +1,4 @@
-"""(j) Coding a 300,000-character transcript in the real interviews page, offscreen, beside a
+"""(k) Coding a 300,000-character transcript in the real interviews page, offscreen, beside a
 bare QPlainTextEdit holding the same text, measured in the same run:
 
 - open: the interview opened in the page (transcript, 500 existing codings highlighted, the
@@ -225,7 +225,7 @@ def bench_coding() -> None:
                 f"p95 {_percentile(times, 0.95) * 1000:.1f} ms, "
                 f"max {max(times) * 1000:.1f} ms")
 
-    print(f"(j) open the transcript with {EXISTING} codings: {opened * 1000:.0f} ms"
+    print(f"(k) open the transcript with {EXISTING} codings: {opened * 1000:.0f} ms"
           f"   baseline setPlainText: {bare_open * 1000:.0f} ms")
     print(f"    scroll, 200 × Page Down:            {scrolled * 1000:.0f} ms"
           f"   baseline: {bare_scroll * 1000:.0f} ms")
