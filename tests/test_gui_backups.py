@@ -232,3 +232,27 @@ def test_the_file_menu_in_english(qtbot, study, qsettings):
     qtbot.addWidget(window)
     texts = [action.text() for action in window.menuBar().actions()[0].menu().actions()]
     assert {"&Back up now", "&Restore a backup…", "Backup &folder…"} <= set(texts)
+
+
+def test_arrowing_through_the_backups_checks_each_once(qtbot, db_path, study, monkeypatch):
+    """An integrity check of a large backup takes seconds: moving up and down the list must
+    not repeat it, and the shown result still follows the row."""
+    first = backups.make_backup(Path(db_path), "manual")
+    participants.add_participant(study.id, participants.ParticipantInput(
+        "AL-009", None, "consented", dt.date(2018, 1, 8)))
+    second = backups.make_backup(Path(db_path), "manual")
+    checked: list[Path] = []
+    real_check = backups.check_backup
+    monkeypatch.setattr(backups, "check_backup",
+                        lambda path: checked.append(path) or real_check(path))
+    dialog = RestoreDialog(Path(db_path), None)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog.table.setFocus()
+    shown = []
+    for key in (Qt.Key.Key_Down, Qt.Key.Key_Up, Qt.Key.Key_Down, Qt.Key.Key_Up):
+        qtbot.keyClick(dialog.table, key)
+        shown.append(dialog.check_label.text())
+    assert sorted(checked) == sorted([first, second])
+    assert "1 deelnemers" in shown[0] and "1 deelnemers" in shown[2]
+    assert shown[1] == shown[3] and "1 deelnemers" not in shown[1]

@@ -193,6 +193,7 @@ class RestoreDialog(QDialog):
         self.chosen: Path | None = None
         self.bring_back_erased = False
         self._checked: backups.BackupContents | None = None
+        self._checks: dict[Path, backups.BackupContents | BrugmeterError] = {}
         folder = backups.backup_folder(database_file)
         intro = QLabel(tr("backup_gui.restore_intro", database=database_file, folder=folder))
         intro.setWordWrap(True)
@@ -256,7 +257,7 @@ class RestoreDialog(QDialog):
         else:
             path = self.model.row_at(rows[0].row()).path
             try:
-                self._checked = backups.check_backup(path)
+                self._checked = self._check(path)
             except BrugmeterError as error:
                 self.check_label.setStyleSheet(theme.error_style())
                 self.check_label.setText(tr("backup_gui.refused", message=error.message))
@@ -266,6 +267,20 @@ class RestoreDialog(QDialog):
                                             holds=backups.contents_text(self._checked)))
         self.restore_button.setEnabled(self._checked is not None)
         self.restore_button.setDefault(self._checked is not None)
+
+    def _check(self, path: Path) -> backups.BackupContents:
+        """A backup's check, once per backup while the dialog is open: an integrity check of a
+        large file takes seconds, and arrowing through the list must not repeat it."""
+        known = self._checks.get(path)
+        if isinstance(known, BrugmeterError):
+            raise known
+        if known is None:
+            try:
+                known = self._checks[path] = backups.check_backup(path)
+            except BrugmeterError as error:
+                self._checks[path] = error
+                raise
+        return known
 
     def accept(self) -> None:
         """Ask before replacing; the erasure warning, when there is one, is part of the question."""
