@@ -22,7 +22,8 @@ def add_parser(commands: argparse._SubParsersAction) -> argparse.ArgumentParser:
     parser.add_argument("--participant", help="a participant's code: their entries and those "
                         "of their responses, actions, interviews and codings")
     parser.add_argument("--user", help="only this user's entries")
-    parser.add_argument("--table", help="only entries about this table (e.g. response)")
+    parser.add_argument("--table", choices=audit_trail_tables(),
+                        help="only entries about this kind of record (e.g. response)")
     parser.add_argument("--since", help="from this day on")
     parser.add_argument("--until", help="up to and including this day")
     parser.add_argument("--text", default="", help="only entries whose old or new value "
@@ -75,3 +76,11 @@ def trail_text(rows: Iterable) -> str:
 def _short(value: str, width: int = 60) -> str:
     flat = " ".join(value.split())
     return flat if len(flat) <= width else flat[:width - 1] + "…"
+
+
+def audit_trail_tables() -> tuple[str, ...]:
+    """The kinds of record the trail names (argparse refuses any other, listing these)."""
+    from desktop.models.services.audit_trail import TRAIL_TABLES
+
+    return TRAIL_TABLES
+

@@ -290,3 +290,10 @@ def test_the_workbook_of_one_study_holds_only_its_own_trail(study, participant, 
     about = {(r["table"], r["record_id"]) for r in rows}
     assert about >= {("participant", participant.id), ("action", action), ("study", study.id)}
     assert ("participant", other_participant) not in about
+
+
+def test_the_cli_refuses_an_unknown_kind_of_record(db_path, study, capsys):
+    with pytest.raises(SystemExit) as stopped:
+        main(["audit", "--db", str(db_path), "--table", "deelnemer"])
+    assert stopped.value.code == 2
+    assert "invalid choice: 'deelnemer'" in capsys.readouterr().err
