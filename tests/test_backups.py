@@ -564,3 +564,23 @@ def test_cli_backup_in_the_installed_command(closed_study, tmp_path):
                          capture_output=True, text=True, cwd=ROOT, check=True)
     assert run.stdout.startswith("Backup written: " + str(folder))
     assert len(list(folder.glob("study-manual-*.sqlite"))) == 1
+
+
+def test_a_backup_killed_halfway_leaves_no_leftover_for_long(db_path, study, participant):
+    """A process killed while writing a backup leaves its temporary `.part` file; the next
+    backup's thinning removes it once it is an hour old (a younger one may be in progress),
+    and never touches another database's."""
+    folder = backups.backup_folder(Path(db_path))
+    backups.make_backup(Path(db_path), "manual")
+    old, young, other = (folder / ".study-manual-20250101T000000.sqlite.a1b2.part",
+                         folder / ".study-manual-20250102T000000.sqlite.c3d4.part",
+                         folder / ".andere-manual-20250101T000000.sqlite.e5f6.part")
+    for leftover in (old, young, other):
+        leftover.write_bytes(b"half a copy")
+    hours_ago = (dt.datetime.now() - dt.timedelta(hours=2)).timestamp()
+    os.utime(old, (hours_ago, hours_ago))
+    os.utime(other, (hours_ago, hours_ago))
+    backups.make_backup(Path(db_path), "manual")
+    assert not old.exists() and young.exists() and other.exists()
+    assert not [p for p in folder.iterdir() if p.name.endswith(".part") and p != young
+                and p != other]

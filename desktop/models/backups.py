@@ -188,9 +188,29 @@ def prune(database_file: Path, folder: Path | None = None) -> list[Path]:
                 log.warning("cannot remove old backup %s: %s", backup.path, error)
                 continue
             deleted.append(backup.path)
+    deleted += _remove_leftovers(database_file, folder or backup_folder(database_file))
     if deleted:
         log.info("retention removed %d old backup(s)", len(deleted))
     return deleted
+
+
+LEFTOVER_AGE = dt.timedelta(hours=1)
+
+
+def _remove_leftovers(database_file: Path, folder: Path) -> list[Path]:
+    """Half-written copies of a backup whose process was killed (their temporary `.part`
+    files, never listed nor restored), once they are old enough not to be in progress."""
+    before = (dt.datetime.now() - LEFTOVER_AGE).timestamp()
+    removed = []
+    for leftover in folder.glob(f".{database_file.stem}-*.part"):
+        try:
+            if leftover.stat().st_mtime < before:
+                leftover.unlink()
+                _remove_sidecars(leftover)
+                removed.append(leftover)
+        except OSError as error:
+            log.warning("cannot remove the leftover %s: %s", leftover, error)
+    return removed
 
 
 # making one ----------------------------------------------------------------------------------
