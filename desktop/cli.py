@@ -22,6 +22,7 @@ from desktop import (
     cli_users,
     i18n,
 )
+from desktop.cli_support import database_target, open_study, open_target
 from desktop.i18n import tr
 from desktop.models.errors import BrugmeterError
 
@@ -164,9 +165,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "erase":
             return _erase(target, args)
         if args.command == "copy-study":
-            from desktop.paths import default_database
-
-            return cli_copy.run_copy(str(target or default_database()), args)
+            return cli_copy.run_copy(str(database_target(target)), args)
         if args.command in ("backup", "restore"):
             return cli_backup.run(target, args)
         if args.command == "check":
@@ -195,13 +194,6 @@ def _run_gui(target: str | None, language: str | None) -> int:
     return run_app(target, language)
 
 
-def _open(target: str | None, create: bool) -> None:
-    from desktop.models.database import open_database
-    from desktop.paths import default_database
-
-    open_database(target or default_database(), create=create)
-
-
 def _demo(target: str | None, participants: int, seed: int) -> int:
     from desktop.models.demo import write_demo
     from desktop.models.services.studies import get_study, list_studies
@@ -211,7 +203,7 @@ def _demo(target: str | None, participants: int, seed: int) -> int:
         print(tr("cli.error", message=tr("cli.participants_invalid")), file=sys.stderr)
         return 2
     path = target or str(demo_database())
-    _open(path, create=True)
+    open_target(path, create=True)
     if list_studies():
         print(tr("cli.error", message=tr("cli.db_exists", path=path)), file=sys.stderr)
         return 1
@@ -222,14 +214,12 @@ def _demo(target: str | None, participants: int, seed: int) -> int:
 
 
 def _findings(target: str | None, study_name: str | None, as_json: bool, alpha: float) -> int:
-    from desktop.models.services.studies import resolve_study
     from reports.findings import study_findings
 
     if not 0 < alpha < 1:  # also refuses nan
         print(tr("cli.error", message=tr("cli.alpha_invalid")), file=sys.stderr)
         return 2
-    _open(target, create=False)
-    study = resolve_study(study_name)
+    study = open_study(target, study_name)
     findings = study_findings(study.id, alpha=alpha)
     if as_json:
         json.dump(findings, sys.stdout, ensure_ascii=False, indent=2)
@@ -240,14 +230,12 @@ def _findings(target: str | None, study_name: str | None, as_json: bool, alpha: 
 
 
 def _factsheet(target: str | None, args: argparse.Namespace) -> int:
-    from desktop.models.services.studies import resolve_study
     from reports.factsheet import FactsheetRequest, write_factsheet
 
     if not 0 < args.alpha < 1:
         print(tr("cli.error", message=tr("cli.alpha_invalid")), file=sys.stderr)
         return 2
-    _open(target, create=False)
-    study = resolve_study(args.study)
+    study = open_study(target, args.study)
     site_id = None
     if args.site:
         sites = {site.name.casefold(): site.id for site in study.sites}
@@ -267,11 +255,9 @@ def _factsheet(target: str | None, args: argparse.Namespace) -> int:
 
 
 def _export_xlsx(target: str | None, args: argparse.Namespace) -> int:
-    from desktop.models.services.studies import resolve_study
     from reports.workbook import write_sav, write_workbook
 
-    _open(target, create=False)
-    study = resolve_study(args.study)
+    study = open_study(target, args.study)
     language = args.export_lang or study.language
     result = write_workbook(study.id, args.output, language=language)
     print(tr("cli.workbook_written", path=result.path, sheets=len(result.sheets),
@@ -291,7 +277,7 @@ def _template(target: str | None, args: argparse.Namespace) -> int:
     from reports.workbook.template import write_template
 
     if args.study or target or default_database().exists():
-        _open(target, create=False)
+        open_target(target)
         study_id = resolve_study(args.study).id if args.study else None
         result = write_template(study_id, args.output, args.export_lang)
     else:  # a new study's template needs no database: the built-in instruments do
@@ -310,12 +296,11 @@ FIRST_REFUSED = 20  # refused cells the command prints; the report file has them
 
 def _import_workbook(target: str | None, args: argparse.Namespace) -> int:
     from desktop.models.database import close_database, is_url
-    from desktop.paths import default_database
     from reports.workbook.importer import import_workbook, write_report
 
-    location = target or str(default_database())
+    location = str(database_target(target))
     new_file = not is_url(location) and not Path(location).expanduser().exists()
-    _open(location, create=True)
+    open_target(location, create=True)
     report = import_workbook(args.file, study_name=args.study)
     for notice in report.notices:
         print(tr("cli.warning", message=notice.text), file=sys.stderr)
@@ -357,7 +342,7 @@ def _instrument(target: str | None, args: argparse.Namespace) -> int:
     from desktop.models.services import instrument_library
     from desktop.models.services.studies import list_studies, resolve_study
 
-    _open(target, create=False)
+    open_target(target)
     if args.action == "import":
         result = instrument_library.import_definition(args.file)
         print(tr(f"cli.instrument_{result.action}", key=result.key, version=result.version,
@@ -397,10 +382,8 @@ def _instrument(target: str | None, args: argparse.Namespace) -> int:
 
 def _survey(target: str | None, args: argparse.Namespace) -> int:
     from desktop.models.services import surveys
-    from desktop.models.services.studies import resolve_study
 
-    _open(target, create=False)
-    study = resolve_study(args.study)
+    study = open_study(target, args.study)
     if args.action == "export":
         surveys.export_survey_definition(study.id, args.file)
         print(tr("cli.survey_exported", path=args.file))
@@ -422,28 +405,22 @@ def _survey(target: str | None, args: argparse.Namespace) -> int:
 
 
 def _qualitative(target: str | None, args: argparse.Namespace) -> int:
-    from desktop.models.services.studies import resolve_study
 
-    _open(target, create=False)
-    study = resolve_study(args.study)
+    study = open_study(target, args.study)
     if args.command == "interview":
         return cli_interviews.run_interview(study.id, args)
     return cli_interviews.run_codebook(study.id, args)
 
 
 def _erase(target: str | None, args: argparse.Namespace) -> int:
-    from desktop.models.services.studies import resolve_study
 
-    _open(target, create=False)
-    return cli_privacy.run_erase(resolve_study(args.study).id, args)
+    return cli_privacy.run_erase(open_study(target, args.study).id, args)
 
 
 def _professional(target: str | None, args: argparse.Namespace) -> int:
     from desktop.models.services import professionals
-    from desktop.models.services.studies import resolve_study
 
-    _open(target, create=False)
-    study = resolve_study(args.study)
+    study = open_study(target, args.study)
     if args.action == "add":
         sites = {site.name.lower(): site.id for site in study.sites}
         if args.site and args.site.lower() not in sites:

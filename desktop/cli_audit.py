@@ -8,6 +8,7 @@ import json
 import sys
 from collections.abc import Iterable
 
+from desktop.cli_support import open_target
 from desktop.i18n import tr
 
 DEFAULT_LIMIT = 100
@@ -35,15 +36,13 @@ def add_parser(commands: argparse._SubParsersAction) -> argparse.ArgumentParser:
 
 
 def run(target: str | None, args: argparse.Namespace) -> int:
-    from desktop.models.database import open_database
     from desktop.models.services import audit_trail
     from desktop.models.services.participants import participant_by_code
     from desktop.models.services.studies import resolve_study
     from desktop.models.services.validation import parse_date
-    from desktop.paths import default_database
 
     since, until = parse_date(args.since, "since"), parse_date(args.until, "until")
-    open_database(target or default_database(), create=False)
+    open_target(target)  # the trail is the database's: a study only for --participant
     participant = (participant_by_code(resolve_study(args.study).id, args.participant.strip())
                    if args.participant else None)
     criteria = audit_trail.TrailFilter(participant, args.user, args.table, since, until,

@@ -9,6 +9,7 @@ import sys
 from typing import TYPE_CHECKING, Any
 
 from desktop import i18n
+from desktop.cli_support import open_study
 from desktop.i18n import tr
 
 if TYPE_CHECKING:
@@ -36,17 +37,13 @@ def add_parser(commands: argparse._SubParsersAction) -> argparse.ArgumentParser:
 
 
 def run(target: str | None, args: argparse.Namespace) -> int:
-    from desktop.models.database import open_database
     from desktop.models.services.quality import run_checks
-    from desktop.models.services.studies import resolve_study
     from desktop.models.services.validation import parse_date
-    from desktop.paths import default_database
 
     if args.check_lang:
         i18n.set_language(args.check_lang)
     as_of = parse_date(args.as_of, "as_of")
-    open_database(target or default_database(), create=False)
-    study = resolve_study(args.study)
+    study = open_study(target, args.study)
     report = run_checks(study.id, as_of)
     if args.json:
         json.dump(report_json(study.name, report), sys.stdout, ensure_ascii=False, indent=1)

@@ -8,6 +8,7 @@ import argparse
 import json
 import sys
 
+from desktop.cli_support import open_study
 from desktop.i18n import tr
 
 
@@ -23,12 +24,8 @@ def add_parser(commands: argparse._SubParsersAction) -> argparse.ArgumentParser:
 
 
 def run(target: str | None, args: argparse.Namespace) -> int:
-    from desktop.models.database import open_database
-    from desktop.models.services.studies import resolve_study
-    from desktop.paths import default_database
 
-    open_database(target or default_database(), create=False)
-    return status(resolve_study(args.study).id, args.json)
+    return status(open_study(target, args.study).id, args.json)
 
 
 def status(study_id: int, as_json: bool) -> int:

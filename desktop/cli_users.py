@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import argparse
 
+from desktop.cli_support import open_target
 from desktop.i18n import tr
 from desktop.models.schema import USER_ROLES
 
@@ -31,11 +32,9 @@ def add_parser(commands: argparse._SubParsersAction) -> None:
 
 
 def run(target: str | None, args: argparse.Namespace) -> int:
-    from desktop.models.database import open_database
     from desktop.models.services import users
-    from desktop.paths import default_database
 
-    open_database(target or default_database(), create=False)
+    open_target(target)
     if args.action == "add":
         users.add_user(args.name, args.role)
         print(tr("cli_users.added", name=args.name, role=_role(args.role)))
