@@ -146,3 +146,21 @@ def participant(study) -> participants.ParticipantRecord:
                                       dt.date(2018, 1, 8)),
     )
     return participants.get_participant(pid)
+
+
+@pytest.fixture
+def out(tmp_path):
+    """An empty folder for written files (the database lives in tmp_path itself)."""
+    folder = tmp_path / "out"
+    folder.mkdir()
+    return folder
+
+
+@pytest.fixture
+def shown_errors(monkeypatch) -> list[BaseException]:
+    """The errors a GUI test's windows show to the user, collected instead of shown."""
+    from desktop.views import error_dialog
+
+    shown: list[BaseException] = []
+    monkeypatch.setattr(error_dialog, "show_error", lambda parent, error: shown.append(error))
+    return shown

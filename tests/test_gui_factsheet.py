@@ -31,7 +31,7 @@ from desktop.models.database import open_database
 from desktop.models.demo import write_demo
 from desktop.models.errors import BrugmeterError
 from desktop.models.services import narratives, shell_support, studies
-from desktop.views import error_dialog, factsheet_page, factsheet_worker, shortcuts
+from desktop.views import factsheet_page, factsheet_worker, shortcuts
 from desktop.views.factsheet_page import (
     SENTENCES_TAB,
     TEXTS_TAB,
@@ -69,21 +69,6 @@ def page(qtbot, demo, monkeypatch):
     widget.activateWindow()
     qtbot.waitUntil(lambda: QApplication.activeWindow() is widget)
     return widget
-
-
-@pytest.fixture
-def out(tmp_path):
-    """An empty folder for the PDFs (the database lives in tmp_path itself)."""
-    folder = tmp_path / "out"
-    folder.mkdir()
-    return folder
-
-
-@pytest.fixture
-def shown_errors(monkeypatch) -> list[BaseException]:
-    shown: list[BaseException] = []
-    monkeypatch.setattr(error_dialog, "show_error", lambda parent, error: shown.append(error))
-    return shown
 
 
 def _focus() -> QWidget:

@@ -17,7 +17,6 @@ from desktop.i18n import tr
 from desktop.models.demo import write_demo
 from desktop.models.errors import StorageError
 from desktop.models.services import codebook, codings, interviews, participants, studies
-from desktop.views import error_dialog
 from desktop.views.codebook_panel import CodeDialog
 from desktop.views.interview_table_model import PASSAGE, format_count
 from desktop.views.interviews_page import DETAILS_TAB, InterviewsPage
@@ -34,13 +33,6 @@ CODER = "Codeur C"
 @pytest.fixture
 def demo(db) -> studies.StudyInfo:
     return studies.get_study(write_demo(40, 7))
-
-
-@pytest.fixture
-def shown_errors(monkeypatch) -> list[BaseException]:
-    shown: list[BaseException] = []
-    monkeypatch.setattr(error_dialog, "show_error", lambda parent, error: shown.append(error))
-    return shown
 
 
 @pytest.fixture

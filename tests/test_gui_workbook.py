@@ -35,7 +35,7 @@ from desktop.models.database import close_database, open_database
 from desktop.models.demo import write_demo
 from desktop.models.errors import BrugmeterError
 from desktop.models.services import participants, studies
-from desktop.views import background, error_dialog, shortcuts, workbook_dialogs
+from desktop.views import background, shortcuts, workbook_dialogs
 from desktop.views.main_window import MainWindow
 from desktop.views.overview_page import OverviewPage
 from desktop.views.page import Page
@@ -86,20 +86,6 @@ def window(qtbot, demo, settings):
     win.activateWindow()
     qtbot.waitUntil(lambda: QApplication.activeWindow() is win)
     return win
-
-
-@pytest.fixture
-def out(tmp_path):
-    folder = tmp_path / "out"
-    folder.mkdir()
-    return folder
-
-
-@pytest.fixture
-def shown_errors(monkeypatch) -> list[BaseException]:
-    shown: list[BaseException] = []
-    monkeypatch.setattr(error_dialog, "show_error", lambda parent, error: shown.append(error))
-    return shown
 
 
 def _answering(answer: Callable[[QWidget], None]) -> QTimer:
